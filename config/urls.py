@@ -1,0 +1,28 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from programs import views as program_views
+
+admin.site.site_header = _("Versorgungslotse – Verwaltung")
+admin.site.site_title = _("Versorgungslotse")
+admin.site.index_title = _("Verwaltung der Kasse")
+
+urlpatterns = [
+    path("", program_views.home, name="home"),
+    path("programme/", include("programs.urls")),
+    path("leistungserbringer/", include("providers.urls")),
+    path("teilnahme/", include("enrollment.urls")),
+    path("berichte/", include("reports.urls")),
+    path("konto/anmelden/", auth_views.LoginView.as_view(), name="login"),
+    path("konto/abmelden/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("verwaltung/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

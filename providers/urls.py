@@ -1,0 +1,7 @@
+from django.urls import path
+
+from providers import views
+
+app_name = "providers"
+
+urlpatterns: list = []

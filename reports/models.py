@@ -1,0 +1,1 @@
+"""Transparency reports: see issue 5."""

@@ -1,0 +1,7 @@
+from django.urls import path
+
+from reports import views
+
+app_name = "reports"
+
+urlpatterns: list = []

@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+import os
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright + live_server
+
+
+@pytest.fixture
+def aoks(db):
+    """The 16 Länder and the 11 AOKs with their regions (idempotent)."""
+    from programs.services import ensure_aoks
+
+    ensure_aoks()
+    from programs.models import Fund
+
+    return {f.slug: f for f in Fund.objects.all()}
