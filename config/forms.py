@@ -15,7 +15,8 @@ from typing import Any
 
 from django.forms import widgets
 from django.forms.boundfield import BoundField
-from django.forms.renderers import TemplatesSetting
+from django.forms.renderers import DjangoTemplates, TemplatesSetting
+from django.template.exceptions import TemplateDoesNotExist
 
 #: Values of `KernBoundField.kern_kind`, which picks the markup in forms/field.html.
 KIND_INPUT = "input"  # text-like inputs, textarea, file, date ...
@@ -61,6 +62,16 @@ class KernBoundField(BoundField):
     def kern_kind(self) -> str:
         return kern_kind(self.field.widget)
 
+    @property
+    def error_anchor(self) -> str:
+        """The id the error summary links to: the field's first focusable control."""
+        if self.kern_kind == KIND_CHOICES:
+            # RadioSelect.id_for_label() names the (unrendered) wrapper; link the first option.
+            options = self.subwidgets
+            if options:
+                return options[0].id_for_label
+        return self.id_for_label or self.auto_id or ""
+
     def build_widget_attrs(self, attrs: dict[str, Any], widget: widgets.Widget | None = None) -> dict[str, Any]:
         attrs = super().build_widget_attrs(attrs, widget)
         widget = widget or self.field.widget
@@ -82,3 +93,15 @@ class KernFormRenderer(TemplatesSetting):
     form_template_name = "forms/div.html"
     field_template_name = "forms/field.html"
     bound_field_class = KernBoundField
+
+    def get_template(self, template_name: str):
+        # TemplatesSetting finds Django's own widget templates only when "django.forms" is
+        # in INSTALLED_APPS; fall back to the built-in form engine so a missing entry does
+        # not break every form (templates/ still overrides any widget template).
+        try:
+            return super().get_template(template_name)
+        except TemplateDoesNotExist:
+            return _builtin_form_templates.get_template(template_name)
+
+
+_builtin_form_templates = DjangoTemplates()

@@ -80,3 +80,30 @@ class LegalRepresentation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.representative} → {self.represented}"
+
+
+class ActivationCode(models.Model):
+    """A one-time code the fund sends by letter; with KVNR and date of birth it links a new
+    account to the insured record. Only a hash of the code is stored."""
+
+    person = models.ForeignKey(InsuredPerson, on_delete=models.CASCADE, related_name="activation_codes")
+    code_hash = models.CharField(max_length=128, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("erzeugt am"))
+    expires_at = models.DateTimeField(_("gültig bis"))
+    used_at = models.DateTimeField(_("eingelöst am"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Aktivierungscode")
+        verbose_name_plural = _("Aktivierungscodes")
+        constraints = [
+            models.CheckConstraint(condition=Q(expires_at__gt=F("created_at")), name="activation_expires_after_created"),
+            models.CheckConstraint(
+                condition=Q(used_at__isnull=True) | Q(used_at__gte=F("created_at")), name="activation_used_after_created"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.created_at:%d.%m.%Y})"
