@@ -84,7 +84,16 @@ class KernBoundField(BoundField):
             if css_class not in classes:
                 classes.append(css_class)
         attrs["class"] = " ".join(classes)
+        if isinstance(widget, widgets.MultiWidget) and self.auto_id and not _labels_own_parts(widget):
+            # The parts of a MultiWidget have no <label>; name them by the fieldset legend
+            # (forms/field.html gives it this id). Set aria-label on the sub-widgets to name
+            # the parts individually instead ("Datum", "Uhrzeit").
+            attrs.setdefault("aria-labelledby", f"{self.auto_id}_legend")
         return attrs
+
+
+def _labels_own_parts(widget: widgets.MultiWidget) -> bool:
+    return any("aria-label" in w.attrs or "aria-labelledby" in w.attrs for w in widget.widgets)
 
 
 class KernFormRenderer(TemplatesSetting):

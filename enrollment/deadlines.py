@@ -394,9 +394,7 @@ def participation_start(
 
     if rule == StartRule.NEXT_QUARTER:
         quarter = next_quarter_start(declared_on)
-        while declared_on > quarter_cutoff(
-            quarter, months_before=quarter_cutoff_months_before, day=quarter_cutoff_day
-        ):
+        while declared_on > quarter_cutoff(quarter, months_before=quarter_cutoff_months_before, day=quarter_cutoff_day):
             quarter = add_months(quarter, 3)
         return quarter
 

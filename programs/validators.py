@@ -91,9 +91,7 @@ _KVNR_WRONG_CHECK = _(
     "Gesundheitskarte."
 )
 _LANR_WRONG_FORMAT = _("Die lebenslange Arztnummer (LANR) muss aus genau neun Ziffern bestehen.")
-_LANR_WRONG_CHECK = _(
-    "Die Prüfziffer der lebenslangen Arztnummer (LANR) stimmt nicht. Bitte prüfen Sie die Nummer."
-)
+_LANR_WRONG_CHECK = _("Die Prüfziffer der lebenslangen Arztnummer (LANR) stimmt nicht. Bitte prüfen Sie die Nummer.")
 _LANR_PSEUDO = _(
     "999999900 ist die Pseudo-Arztnummer für Ärztinnen und Ärzte ohne LANR; sie bezeichnet keine bestimmte Person."
 )

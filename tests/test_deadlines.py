@@ -257,7 +257,11 @@ def test_revocation_deadline_rejects_non_positive_days(days):
 
 @pytest.mark.parametrize(
     ("declared_on", "instructed_on"),
-    [(dt.datetime(2027, 3, 5, 10, 0), D(2027, 3, 5)), (D(2027, 3, 5), dt.datetime(2027, 3, 5, 10, 0)), ("2027-03-05", D(2027, 3, 5))],
+    [
+        (dt.datetime(2027, 3, 5, 10, 0), D(2027, 3, 5)),
+        (D(2027, 3, 5), dt.datetime(2027, 3, 5, 10, 0)),
+        ("2027-03-05", D(2027, 3, 5)),
+    ],
 )
 def test_revocation_deadline_rejects_non_date_input(declared_on, instructed_on):
     with pytest.raises(TypeError):
@@ -443,7 +447,9 @@ def test_period_end_rejects_empty_or_negative_period(kwargs):
         period_end(D(2027, 4, 1), **kwargs)
 
 
-@pytest.mark.parametrize(("start", "months", "expected"), [(D(2026, 4, 1), 12, D(2027, 3, 31)), (D(2027, 7, 1), 24, D(2029, 6, 30))])
+@pytest.mark.parametrize(
+    ("start", "months", "expected"), [(D(2026, 4, 1), 12, D(2027, 3, 31)), (D(2027, 7, 1), 24, D(2029, 6, 30))]
+)
 def test_binding_end_is_period_end(start, months, expected):
     assert binding_end(start, months) == expected
 
@@ -567,8 +573,8 @@ def test_participation_start_next_quarter_default_cutoff(declared_on, expected):
         (D(2026, 12, 15), 1, 15, D(2027, 1, 1)),
         (D(2026, 12, 16), 1, 15, D(2027, 4, 1)),
         (D(2027, 3, 31), 1, 31, D(2027, 4, 1)),
-        (D(2027, 4, 30), 2, 31, D(2027, 7, 1)),  # day 31 clamped to 30 April
-        (D(2027, 5, 1), 2, 31, D(2027, 10, 1)),
+        (D(2026, 11, 30), 2, 31, D(2027, 1, 1)),  # day 31 clamped to 30 November
+        (D(2026, 12, 1), 2, 31, D(2027, 4, 1)),
         (D(2027, 6, 30), 0, 1, D(2027, 7, 1)),  # cut-off on the quarter start itself
         (D(2027, 1, 20), 3, 1, D(2027, 7, 1)),  # 1 Jan was the cut-off for 1 Apr
     ],
@@ -596,7 +602,12 @@ def test_participation_start_rejects_invalid_cutoff(months_before, day):
 
 @pytest.mark.parametrize(
     ("quarter_start", "cutoff"),
-    [(D(2027, 1, 1), D(2026, 11, 1)), (D(2027, 4, 1), D(2027, 2, 1)), (D(2027, 7, 1), D(2027, 5, 1)), (D(2027, 10, 1), D(2027, 8, 1))],
+    [
+        (D(2027, 1, 1), D(2026, 11, 1)),
+        (D(2027, 4, 1), D(2027, 2, 1)),
+        (D(2027, 7, 1), D(2027, 5, 1)),
+        (D(2027, 10, 1), D(2027, 8, 1)),
+    ],
 )
 def test_quarter_cutoff_defaults_match_domain(quarter_start, cutoff):
     assert quarter_cutoff(quarter_start) == cutoff
@@ -604,15 +615,18 @@ def test_quarter_cutoff_defaults_match_domain(quarter_start, cutoff):
 
 @pytest.mark.parametrize(
     ("day", "expected"),
-    [(D(2027, 1, 1), D(2027, 4, 1)), (D(2027, 3, 31), D(2027, 4, 1)), (D(2027, 12, 31), D(2028, 1, 1)), (D(2027, 10, 1), D(2028, 1, 1))],
+    [
+        (D(2027, 1, 1), D(2027, 4, 1)),
+        (D(2027, 3, 31), D(2027, 4, 1)),
+        (D(2027, 12, 31), D(2028, 1, 1)),
+        (D(2027, 10, 1), D(2028, 1, 1)),
+    ],
 )
 def test_next_quarter_start_is_strictly_after(day, expected):
     assert next_quarter_start(day) == expected
 
 
-@pytest.mark.parametrize(
-    ("last_day", "expected"), [(D(2027, 3, 30), D(2027, 3, 31)), (D(2027, 12, 31), D(2028, 1, 1))]
-)
+@pytest.mark.parametrize(("last_day", "expected"), [(D(2027, 3, 30), D(2027, 3, 31)), (D(2027, 12, 31), D(2028, 1, 1))])
 def test_participation_start_after_revocation(last_day, expected):
     start = participation_start(declared_on=D(2027, 3, 12), rule="after_revocation", revocation_last_day=last_day)
     assert start == expected
@@ -659,7 +673,5 @@ def test_lifecycle_dates_from_te_to_first_cancellation():
         declared_on=D(2027, 3, 12), rule="after_revocation_next_quarter", revocation_last_day=revocation.last_day
     )
     assert start == D(2027, 4, 1)
-    term = next_cancellation_date(
-        start=start, binding_months=12, renewal_months=12, notice_months=1, on=D(2027, 4, 1)
-    )
+    term = next_cancellation_date(start=start, binding_months=12, renewal_months=12, notice_months=1, on=D(2027, 4, 1))
     assert term == CancellationTerm(D(2027, 4, 1), D(2028, 3, 31), D(2028, 2, 29))

@@ -210,7 +210,8 @@ def test_bsnr_bezirksstellen_point_to_known_regions():
 
 
 @pytest.mark.parametrize(
-    ("value", "region"), [("755212345", "Baden-Württemberg"), ("359312345", "Thüringen"), ("751112345", "Niedersachsen")]
+    ("value", "region"),
+    [("755212345", "Baden-Württemberg"), ("359312345", "Thüringen"), ("751112345", "Niedersachsen")],
 )
 def test_bsnr_hospital_prefix_takes_kv_from_digits_three_and_four(value, region):
     validate_bsnr(value)
