@@ -48,7 +48,9 @@ demo: migrate
 	$(PY) manage.py seed_demo
 
 run: demo
-	@echo "Serving on http://127.0.0.1:$(PORT)  (stop with Ctrl+C)"
+	@echo "Serving on http://127.0.0.1:$(PORT)  (stop with Ctrl+C); background tasks: manage.py db_worker"
+	@DEBUG=$${DEBUG:-true} $(PY) manage.py db_worker --no-reload -v 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install

@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from enrollment.accounts import views as account_views
 from programs import views as program_views
 
 admin.site.site_header = _("Versorgungslotse – Verwaltung")
@@ -16,8 +17,9 @@ urlpatterns = [
     path("leistungserbringer/", include("providers.urls")),
     path("teilnahme/", include("enrollment.urls")),
     path("berichte/", include("reports.urls")),
-    path("konto/anmelden/", auth_views.LoginView.as_view(), name="login"),
+    path("konto/anmelden/", account_views.LoginView.as_view(), name="login"),
     path("konto/abmelden/", auth_views.LogoutView.as_view(), name="logout"),
+    path("konto/", include("enrollment.accounts.urls", namespace="accounts")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("verwaltung/", admin.site.urls),
 ]

@@ -4,4 +4,14 @@ from enrollment import views
 
 app_name = "enrollment"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("", views.dashboard, name="dashboard"),
+    path("erklaeren/<slug:slug>/", views.declare, name="declare"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/empfangsbestaetigung.pdf", views.receipt, name="receipt"),
+    path("<int:pk>/fristen.ics", views.calendar, name="ics"),
+    path("<int:pk>/widerruf/", views.revoke, name="revoke"),
+    path("<int:pk>/kuendigung/", views.cancel, name="cancel"),
+    path("<int:pk>/kuendigung/wichtiger-grund/", views.cancel_extraordinary, name="cancel_extraordinary"),
+    path("<int:pk>/arztwechsel/", views.doctor_change, name="doctor_change"),
+]

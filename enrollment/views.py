@@ -1,1 +1,432 @@
-"""Views of the enrollment app (thin: authorize, fetch, validate, call a service, render)."""
+"""Views of the participation pages (thin: authorize, fetch, validate, call a service, render).
+
+Every participation is fetched through `participation_for_user_or_404` (the user's own and
+their represented persons' records only: 404 otherwise). Every state change calls exactly
+one service; a refused change (`EnrollmentError`) becomes a form error or a message.
+Everything works without JavaScript; htmx only swaps the provider list in place.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from enrollment import ics, participation_selectors, receipts, services
+from enrollment.eligibility import eligibility_for
+from enrollment.forms import (
+    CancelConfirmForm,
+    DeclarationForm,
+    DoctorChangeForm,
+    ImportantReasonForm,
+    PersonChoiceForm,
+    PostalCodeSearchForm,
+    ProviderChoiceForm,
+)
+from enrollment.lifecycle import EnrollmentError, Status
+from enrollment.models import Channel, Participation, SignerKind
+from enrollment.schedule import participation_schedule
+from enrollment.selectors import person_for_user_or_404, persons_for_user
+from programs.models import Program, ProgramType
+
+WIZARD_STEPS = ("person", "praxis", "erklaerung")
+
+
+def _posted(request: HttpRequest):
+    """The POST data for a bound form (also when empty), None on GET."""
+    return request.POST if request.method == "POST" else None
+
+
+def _base_url(request: HttpRequest) -> str:
+    return f"{request.scheme}://{request.get_host()}"
+
+
+def _session_key(slug: str) -> str:
+    return f"enrollment-wizard:{slug}"
+
+
+def _step_url(slug: str, step: str) -> str:
+    return f"{reverse('enrollment:declare', kwargs={'slug': slug})}?schritt={step}"
+
+
+# --- Mein Bereich ----------------------------------------------------------------------------------
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    groups = participation_selectors.dashboard(request.user, now=now)
+    return render(request, "enrollment/dashboard.html", {"groups": groups, "now": now})
+
+
+# --- the declaration wizard -------------------------------------------------------------------------
+
+
+@login_required
+@vary_on_headers("HX-Request")
+def declare(request: HttpRequest, slug: str) -> HttpResponse:
+    """Teilnahmeerklärung in three steps: for whom (with every eligibility reason), provider,
+    declaration. State lives in the session; the last form carries the idempotency key."""
+    program = get_object_or_404(Program.objects.filter(is_published=True), slug=slug)
+    step = request.POST.get("step") or request.GET.get("schritt") or "person"
+    if step not in WIZARD_STEPS:
+        step = "person"
+    state = request.session.get(_session_key(slug), {})
+    if step == "erklaerung" and request.method == "POST":
+        # A repeated post of an already processed form leads to the same record.
+        done = _already_declared(request, request.POST.get("idempotency_key"))
+        if done is not None:
+            return redirect("enrollment:detail", pk=done.pk)
+    if step != "person" and not state.get("person"):
+        return redirect(_step_url(slug, "person"))
+    if step == "person":
+        return _step_person(request, program, state)
+    if step == "praxis":
+        return _step_provider(request, program, state)
+    return _step_declaration(request, program, state)
+
+
+def _already_declared(request: HttpRequest, raw_key: str | None) -> Participation | None:
+    try:
+        key = uuid.UUID(str(raw_key))
+    except (TypeError, ValueError):
+        return None
+    return participation_selectors.participations_for_user(request.user).filter(idempotency_key=key).first()
+
+
+def _eligibilities(request: HttpRequest, program: Program):
+    today = timezone.localdate()
+    return [
+        eligibility_for(user=request.user, person=person, program=program, on=today)
+        for person in persons_for_user(request.user)
+    ]
+
+
+def _step_person(request: HttpRequest, program: Program, state: dict) -> HttpResponse:
+    results = _eligibilities(request, program)
+    eligible = [r.person for r in results if r.eligible]
+    form = PersonChoiceForm(_posted(request), persons=eligible)
+    if request.method == "POST" and eligible and form.is_valid():
+        person_id = form.cleaned_data["person"]
+        request.session[_session_key(program.slug)] = {"person": person_id}
+        contract = next(r.contract for r in results if r.person.pk == person_id)
+        needs_provider = (
+            program.program_type == ProgramType.HZV
+            or participation_selectors.participating_providers(contract, on=timezone.localdate()).exists()
+        )
+        return redirect(_step_url(program.slug, "praxis" if needs_provider else "erklaerung"))
+    return render(
+        request,
+        "enrollment/declare_person.html",
+        {"program": program, "results": results, "form": form, "has_account_person": bool(results), "step": 1},
+    )
+
+
+def _wizard_person_and_contract(request: HttpRequest, program: Program, state: dict):
+    person = person_for_user_or_404(request.user, state["person"])
+    result = eligibility_for(user=request.user, person=person, program=program, on=timezone.localdate())
+    return person, result
+
+
+def _step_provider(request: HttpRequest, program: Program, state: dict) -> HttpResponse:
+    person, result = _wizard_person_and_contract(request, program, state)
+    if not result.eligible:
+        return redirect(_step_url(program.slug, "person"))
+    search = PostalCodeSearchForm(request.GET or None)
+    plz = search.cleaned_data["plz"] if search.is_valid() and search.cleaned_data.get("plz") else person.postal_code
+    providers = participation_selectors.providers_near(result.contract, postal_code=plz, on=timezone.localdate())
+    required = program.program_type == ProgramType.HZV
+    form = ProviderChoiceForm(
+        _posted(request),
+        providers=providers,
+        required=required,
+        label=_("Ihre Hausarztpraxis") if required else _("Praxis oder Einrichtung (freiwillig)"),
+        initial={"provider": state.get("provider")},
+    )
+    if request.method == "POST" and form.is_valid():
+        state["provider"] = form.cleaned_data["provider"]
+        request.session[_session_key(program.slug)] = state
+        return redirect(_step_url(program.slug, "erklaerung"))
+    context = {
+        "program": program,
+        "person": person,
+        "form": form,
+        "search": search,
+        "plz": plz,
+        "providers": providers,
+        "required": required,
+        "step": 2,
+    }
+    template = "enrollment/declare_provider.html"
+    if request.htmx and request.method == "GET":
+        template += "#provider-choice"
+    return render(request, template, context)
+
+
+def _step_declaration(request: HttpRequest, program: Program, state: dict) -> HttpResponse:
+    person, result = _wizard_person_and_contract(request, program, state)
+    if not result.eligible:
+        messages.error(request, _("Eine Teilnahme ist nicht (mehr) möglich. Bitte prüfen Sie die Gründe."))
+        return redirect(_step_url(program.slug, "person"))
+    contract = result.contract
+    provider = None
+    if state.get("provider"):
+        provider = (
+            participation_selectors.participating_providers(contract, on=timezone.localdate())
+            .filter(pk=state["provider"])
+            .first()
+        )
+    if program.program_type == ProgramType.HZV and provider is None:
+        return redirect(_step_url(program.slug, "praxis"))
+    if not state.get("key"):
+        state["key"] = str(uuid.uuid4())
+        request.session[_session_key(program.slug)] = state
+    form = DeclarationForm(_posted(request), initial={"idempotency_key": state["key"]})
+    if request.method == "POST" and form.is_valid():
+        try:
+            participation = services.participation_declare(
+                person=person,
+                contract=contract,
+                provider=provider,
+                actor=request.user,
+                consents=form.consents(),
+                idempotency_key=form.cleaned_data["idempotency_key"],
+                now=timezone.now(),
+                channel=Channel.ONLINE,
+                base_url=_base_url(request),
+            )
+        except EnrollmentError as error:
+            form.add_error(None, str(error))
+        else:
+            request.session.pop(_session_key(program.slug), None)
+            messages.success(
+                request,
+                _("Ihre Erklärung ist eingegangen. Die Empfangsbestätigung können Sie jederzeit herunterladen."),
+            )
+            return redirect("enrollment:detail", pk=participation.pk)
+    today = timezone.localdate()
+    schedule = participation_schedule(
+        contract=contract,
+        person_land=person.land_id,
+        fund_seat_land=contract.fund.seat_land_id,
+        declared_on=today,
+        instructed_on=today,
+    )
+    return render(
+        request,
+        "enrollment/declare_confirm.html",
+        {
+            "program": program,
+            "person": person,
+            "contract": contract,
+            "provider": provider,
+            "form": form,
+            "schedule": schedule,
+            "eligibility": result,
+            "step": 3,
+            "signer_is_representative": result.signer == SignerKind.REPRESENTATIVE,
+            "start_rule_text": participation_selectors.start_rule_text(contract),
+        },
+    )
+
+
+# --- status page and downloads ------------------------------------------------------------------------
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    p = participation_selectors.participation_for_user_or_404(request.user, pk)
+    now = timezone.now()
+    doctor_requests, cancel_requests = participation_selectors.pending_requests(p)
+    today = timezone.localdate(now)
+    return render(
+        request,
+        "enrollment/detail.html",
+        {
+            "p": p,
+            "now": now,
+            "state_label": p.display_state_label(now=now),
+            "steps": participation_selectors.timeline(p, now=now),
+            "events": participation_selectors.events_of(p),
+            "can_revoke": p.can_revoke(now=now),
+            "can_cancel": p.can_cancel(now=now) and not p.can_revoke(now=now),
+            "revocation_over": p.revocation_deadline is not None
+            and not p.can_revoke(now=now)
+            and p.status in (Status.AWAITING_START, Status.ACTIVE),
+            "days_left": p.revocation_days_left(now=now),
+            "term": p.cancellation_term(on=today),
+            "doctor_requests": doctor_requests,
+            "cancel_requests": cancel_requests,
+            "can_change_doctor": p.provider_id is not None
+            and not p.is_dmp
+            and p.status in (Status.SUBMITTED, Status.AWAITING_START, Status.ACTIVE)
+            and not doctor_requests,
+            "can_request_extraordinary": not p.is_dmp
+            and p.status in (Status.AWAITING_START, Status.ACTIVE, Status.ENDING)
+            and not cancel_requests
+            and not p.can_revoke(now=now),
+        },
+    )
+
+
+@login_required
+def receipt(request: HttpRequest, pk: int) -> HttpResponse:
+    p = participation_selectors.participation_for_user_or_404(request.user, pk)
+    now = timezone.now()
+    pdf = receipts.receipt_pdf(
+        p,
+        now=now,
+        context={
+            "deadline": p.revocation_deadline_detail(),
+            "start_rule_text": participation_selectors.start_rule_text(p.contract),
+        },
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="empfangsbestaetigung-{p.pk}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def calendar(request: HttpRequest, pk: int) -> HttpResponse:
+    p = participation_selectors.participation_for_user_or_404(request.user, pk)
+    link = request.build_absolute_uri(reverse("enrollment:detail", kwargs={"pk": p.pk}))
+    body = ics.participation_ics(p, now=timezone.now(), link=link, host=request.get_host().split(":")[0])
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="fristen-{p.pk}.ics"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- actions --------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    """One button, no reason asked: the dispatch time is now."""
+    p = participation_selectors.participation_for_user_or_404(request.user, pk)
+    try:
+        services.participation_revoke(
+            participation=p, actor=request.user, now=timezone.now(), channel=Channel.ONLINE, base_url=_base_url(request)
+        )
+    except EnrollmentError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Ihr Widerruf ist eingegangen. Die Teilnahme ist damit unwirksam."))
+    return redirect("enrollment:detail", pk=p.pk)
+
+
+@login_required
+def cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show the end date a cancellation today would give, then cancel on confirmation."""
+    p = participation_selectors.participation_for_user_or_404(request.user, pk)
+    now = timezone.now()
+    term = p.cancellation_term(on=timezone.localdate(now)) if p.can_cancel(now=now) else None
+    form = CancelConfirmForm(_posted(request))
+    if request.method == "POST" and term is not None and form.is_valid():
+        try:
+            services.participation_cancel(
+                participation=p, actor=request.user, now=now, channel=Channel.ONLINE, base_url=_base_url(request)
+            )
+        except EnrollmentError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Ihre Kündigung ist eingegangen."))
+            return redirect("enrollment:detail", pk=p.pk)
+    return render(
+        request,
+        "enrollment/cancel.html",
+        {"p": p, "term": term, "form": form, "can_revoke": p.can_revoke(now=now), "now": now},
+    )
+
+
+@login_required
+def cancel_extraordinary(request: HttpRequest, pk: int) -> HttpResponse:
+    p = participation_selectors.participation_for_user_or_404(request.user, pk)
+    form = ImportantReasonForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.participation_request_extraordinary_cancellation(
+                participation=p,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                reason_text=form.cleaned_data["reason_text"],
+                now=timezone.now(),
+            )
+        except EnrollmentError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request, _("Ihr Antrag ist eingegangen. Ihre Krankenkasse entscheidet und informiert Sie.")
+            )
+            return redirect("enrollment:detail", pk=p.pk)
+    return render(request, "enrollment/cancel_extraordinary.html", {"p": p, "form": form})
+
+
+@login_required
+@vary_on_headers("HX-Request")
+def doctor_change(request: HttpRequest, pk: int) -> HttpResponse:
+    p = participation_selectors.participation_for_user_or_404(request.user, pk)
+    if p.provider_id is None or p.is_dmp:
+        raise Http404("No doctor to change")
+    now = timezone.now()
+    today = timezone.localdate(now)
+    needs_reason = p.in_binding(on=today) or (
+        p.start_date is not None and today < p.start_date and p.binding_end is not None
+    )
+    search = PostalCodeSearchForm(request.GET or None)
+    plz = search.cleaned_data["plz"] if search.is_valid() and search.cleaned_data.get("plz") else p.person.postal_code
+    providers = [
+        (prov, d)
+        for prov, d in participation_selectors.providers_near(p.contract, postal_code=plz, on=today)
+        if prov.pk != p.provider_id
+    ]
+    form = DoctorChangeForm(_posted(request), providers=providers, needs_reason=needs_reason)
+    if request.method == "POST" and form.is_valid():
+        new_provider = next(prov for prov, _d in providers if prov.pk == form.cleaned_data["provider"])
+        try:
+            req = services.participation_request_doctor_change(
+                participation=p,
+                actor=request.user,
+                new_provider=new_provider,
+                now=now,
+                reason=form.cleaned_data.get("reason", ""),
+                reason_text=form.cleaned_data.get("reason_text", ""),
+            )
+        except EnrollmentError as error:
+            form.add_error(None, str(error))
+        else:
+            if req.effective_date:
+                messages.success(
+                    request,
+                    _("Der Wechsel ist vorgemerkt und wird am %(date)s wirksam.")
+                    % {"date": req.effective_date.strftime("%d.%m.%Y")},
+                )
+            else:
+                messages.success(request, _("Ihr Antrag ist eingegangen. Ihre Krankenkasse prüft den wichtigen Grund."))
+            return redirect("enrollment:detail", pk=p.pk)
+    template = "enrollment/doctor_change.html"
+    if request.htmx and request.method == "GET":
+        template += "#provider-choice"
+    return render(
+        request,
+        template,
+        {
+            "p": p,
+            "form": form,
+            "search": search,
+            "plz": plz,
+            "needs_reason": needs_reason,
+            "providers": providers,
+            "effective_hint": services.doctor_change_effective_date(p, on=today) if not needs_reason else None,
+        },
+    )

@@ -144,7 +144,9 @@ class Fund(models.Model):
     name = models.CharField(_("Name"), max_length=120, unique=True)
     short_name = models.CharField(_("Kurzname"), max_length=40)
     slug = models.SlugField(unique=True)
-    seat_land = models.ForeignKey(Land, on_delete=models.PROTECT, related_name="seated_funds", verbose_name=_("Sitz (Land)"))
+    seat_land = models.ForeignKey(
+        Land, on_delete=models.PROTECT, related_name="seated_funds", verbose_name=_("Sitz (Land)")
+    )
     website = models.URLField(blank=True)
 
     class Meta:
@@ -238,6 +240,45 @@ class DmpIndication(models.TextChoices):
     ADIPOSITAS = "12", _("Adipositas (Erwachsene)")
 
 
+#: Fields the search columns are computed from (programs.search.search_columns).
+SEARCH_SOURCE_FIELDS = frozenset(
+    {
+        "title", "title_en", "summary", "summary_en", "description", "description_en", "program_type",
+        "legal_basis", "dmp_indication", "conditions", "icd10_codes", "keywords", "region_note",
+    }
+)  # fmt: skip
+
+
+def _catalogue_changed() -> None:
+    from programs.caching import bump_catalogue_version
+
+    bump_catalogue_version()
+
+
+class ProgramQuerySet(models.QuerySet):
+    """Bulk writes keep the search columns and the page cache right, as save() does
+    (seed and import commands use bulk_create/bulk_update; `update()` does not: call
+    programs.search.rebuild_search_columns() after it)."""
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for obj in objs:
+            obj.fill_derived_fields()
+        result = super().bulk_create(objs, *args, **kwargs)
+        _catalogue_changed()
+        return result
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs, fields = list(objs), list(fields)
+        if SEARCH_SOURCE_FIELDS.intersection(fields):
+            for obj in objs:
+                obj.fill_derived_fields()
+            fields += [name for name in ("search_title", "search_text") if name not in fields]
+        result = super().bulk_update(objs, fields, *args, **kwargs)
+        _catalogue_changed()
+        return result
+
+
 class Program(models.Model):
     """A care program as the insured see it; the terms live in its `Contract`s.
 
@@ -256,13 +297,23 @@ class Program(models.Model):
     legal_basis = models.CharField(_("Rechtsgrundlage"), max_length=60, blank=True)
     dmp_indication = models.CharField(_("DMP-Indikation"), max_length=2, choices=DmpIndication.choices, blank=True)
     conditions = models.TextField(_("Erkrankungen / Zielgruppe"), blank=True)
-    icd10_codes = models.CharField(_("ICD-10-Codes"), max_length=400, blank=True, help_text=_("Durch Komma getrennt, z. B. E11, E11.9"))
-    keywords = models.CharField(_("Suchbegriffe"), max_length=400, blank=True, help_text=_("Laienbegriffe und Synonyme für die Suche"))
-    min_age = models.PositiveSmallIntegerField(_("Mindestalter"), null=True, blank=True, validators=[MaxValueValidator(130)])
-    max_age = models.PositiveSmallIntegerField(_("Höchstalter"), null=True, blank=True, validators=[MaxValueValidator(130)])
+    icd10_codes = models.CharField(
+        _("ICD-10-Codes"), max_length=400, blank=True, help_text=_("Durch Komma getrennt, z. B. E11, E11.9")
+    )
+    keywords = models.CharField(
+        _("Suchbegriffe"), max_length=400, blank=True, help_text=_("Laienbegriffe und Synonyme für die Suche")
+    )
+    min_age = models.PositiveSmallIntegerField(
+        _("Mindestalter"), null=True, blank=True, validators=[MaxValueValidator(130)]
+    )
+    max_age = models.PositiveSmallIntegerField(
+        _("Höchstalter"), null=True, blank=True, validators=[MaxValueValidator(130)]
+    )
     region_lands = models.ManyToManyField(Land, blank=True, related_name="+", verbose_name=_("nur in diesen Ländern"))
     region_kreise = models.ManyToManyField(Kreis, blank=True, related_name="+", verbose_name=_("nur in diesen Kreisen"))
-    region_gemeinden = models.ManyToManyField(Gemeinde, blank=True, related_name="+", verbose_name=_("nur in diesen Gemeinden"))
+    region_gemeinden = models.ManyToManyField(
+        Gemeinde, blank=True, related_name="+", verbose_name=_("nur in diesen Gemeinden")
+    )
     region_note = models.CharField(_("Region (Beschreibung)"), max_length=200, blank=True)
     online_enrollment = models.BooleanField(_("Online-Teilnahme möglich"), default=True)
     prerequisites = models.ManyToManyField(
@@ -272,6 +323,10 @@ class Program(models.Model):
         "self", symmetrical=False, blank=True, related_name="excluded_by", verbose_name=_("schließt Teilnahme aus an")
     )
     is_published = models.BooleanField(_("veröffentlicht"), default=True)
+    # Normalised search columns (programs.search): written by save() and by
+    # programs.search.rebuild_search_columns() after bulk loads; never edited by hand.
+    search_title = models.CharField(max_length=420, blank=True, default="", editable=False)
+    search_text = models.TextField(blank=True, default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -284,7 +339,8 @@ class Program(models.Model):
                 condition=Q(program_type__in=[c.value for c in ProgramType]), name="program_type_valid"
             ),
             models.CheckConstraint(
-                condition=(Q(program_type="dmp") & ~Q(dmp_indication="")) | (~Q(program_type="dmp") & Q(dmp_indication="")),
+                condition=(Q(program_type="dmp") & ~Q(dmp_indication=""))
+                | (~Q(program_type="dmp") & Q(dmp_indication="")),
                 name="program_dmp_indication_iff_dmp",
             ),
             models.CheckConstraint(
@@ -296,9 +352,22 @@ class Program(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def save(self, *args, **kwargs):
+    objects = ProgramQuerySet.as_manager()
+
+    def fill_derived_fields(self) -> None:
+        """Legal basis from the type (if empty) and the search columns from the texts."""
         if not self.legal_basis:
             self.legal_basis = LEGAL_BASIS.get(self.program_type, "")
+        from programs.search import search_columns
+
+        for name, value in search_columns(self).items():
+            setattr(self, name, value)
+
+    def save(self, *args, **kwargs):
+        self.fill_derived_fields()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_title", "search_text"}
         super().save(*args, **kwargs)
 
     def localized(self, field: str) -> str:
@@ -333,11 +402,27 @@ class NoticeCounts(models.TextChoices):
     DISPATCH = "dispatch", _("Absendung")
 
 
+class ContractQuerySet(models.QuerySet):
+    """Bulk writes invalidate the cached catalogue pages, as save() does (programs.signals)."""
+
+    def bulk_create(self, objs, *args, **kwargs):
+        result = super().bulk_create(objs, *args, **kwargs)
+        _catalogue_changed()
+        return result
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        result = super().bulk_update(objs, fields, *args, **kwargs)
+        _catalogue_changed()
+        return result
+
+
 class Contract(models.Model):
     """One fund's contract for a program, in one version: partners, period and the
     enrollment policy as data (revocation, binding, renewal, notice, start rule) together
     with the texts shown in the electronic declaration.
     """
+
+    objects = ContractQuerySet.as_manager()
 
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="contracts")
     fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="contracts")
@@ -346,24 +431,43 @@ class Contract(models.Model):
     valid_from = models.DateField(_("gültig ab"))
     valid_until = models.DateField(_("gültig bis"), null=True, blank=True)
     revocation_days = models.PositiveSmallIntegerField(
-        _("Widerrufsfrist (Tage)"), null=True, blank=True, default=14,
+        _("Widerrufsfrist (Tage)"),
+        null=True,
+        blank=True,
+        default=14,
         help_text=_("Leer: jederzeit widerrufbar (z. B. DMP)"),
     )
-    binding_months = models.PositiveSmallIntegerField(_("Bindung (Monate)"), default=12, validators=[MaxValueValidator(120)])
-    renewal_months = models.PositiveSmallIntegerField(_("Verlängerung (Monate)"), default=12, validators=[MaxValueValidator(120)])
-    notice_months = models.PositiveSmallIntegerField(_("Kündigungsfrist (Monate)"), default=1, validators=[MaxValueValidator(24)])
-    notice_days = models.PositiveSmallIntegerField(_("Kündigungsfrist (zusätzliche Tage)"), default=0, validators=[MaxValueValidator(365)])
-    notice_counts = models.CharField(_("für die Kündigung zählt"), max_length=10, choices=NoticeCounts.choices, default=NoticeCounts.RECEIPT)
-    start_rule = models.CharField(_("Teilnahmebeginn"), max_length=20, choices=StartRule.choices, default=StartRule.NEXT_QUARTER)
+    binding_months = models.PositiveSmallIntegerField(
+        _("Bindung (Monate)"), default=12, validators=[MaxValueValidator(120)]
+    )
+    renewal_months = models.PositiveSmallIntegerField(
+        _("Verlängerung (Monate)"), default=12, validators=[MaxValueValidator(120)]
+    )
+    notice_months = models.PositiveSmallIntegerField(
+        _("Kündigungsfrist (Monate)"), default=1, validators=[MaxValueValidator(24)]
+    )
+    notice_days = models.PositiveSmallIntegerField(
+        _("Kündigungsfrist (zusätzliche Tage)"), default=0, validators=[MaxValueValidator(365)]
+    )
+    notice_counts = models.CharField(
+        _("für die Kündigung zählt"), max_length=10, choices=NoticeCounts.choices, default=NoticeCounts.RECEIPT
+    )
+    start_rule = models.CharField(
+        _("Teilnahmebeginn"), max_length=20, choices=StartRule.choices, default=StartRule.NEXT_QUARTER
+    )
     quarter_cutoff_day = models.PositiveSmallIntegerField(
         _("Stichtag (Tag im Monat)"), default=1, validators=[MinValueValidator(1), MaxValueValidator(28)]
     )
     quarter_cutoff_months_before = models.PositiveSmallIntegerField(
-        _("Stichtag (Monate vor Quartalsbeginn)"), default=2, validators=[MaxValueValidator(3)],
+        _("Stichtag (Monate vor Quartalsbeginn)"),
+        default=2,
+        validators=[MaxValueValidator(3)],
         help_text=_("2 mit Tag 1 bedeutet: Eingang bis 1.11. → Beginn 1.1."),
     )
     self_declaration_age = models.PositiveSmallIntegerField(
-        _("eigene Erklärung ab Alter"), default=15, validators=[MaxValueValidator(18)],
+        _("eigene Erklärung ab Alter"),
+        default=15,
+        validators=[MaxValueValidator(18)],
         help_text=_("§ 36 SGB I: ab 15 Jahren; darunter erklärt der gesetzliche Vertreter"),
     )
     declaration_text = models.TextField(_("Text der Teilnahmeerklärung"))

@@ -1,12 +1,30 @@
-"""Reads about regions and funds that other apps build on."""
+"""Reads about regions, funds and the program catalogue that views and other apps build on."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Coalesce, NullIf
+from django.utils.translation import get_language
 
-from programs.models import Fund, FundRegion, Gemeinde, Kreis, PostalCode, PostalCodeGemeinde
+from programs.aok import LAENDER, LAND_CODE_BY_AGS
+from programs.eligibility import PersonContext, current_contracts_prefetch, prefetch_for_eligibility
+from programs.models import (
+    Contract,
+    DmpIndication,
+    Fund,
+    FundRegion,
+    Gemeinde,
+    Kreis,
+    PostalCode,
+    PostalCodeGemeinde,
+    Program,
+    ProgramType,
+)
+from programs.search import ParsedQuery, apply_search
 
 
 @dataclass(frozen=True)
@@ -74,7 +92,12 @@ def lookup_postal_code(code: str) -> PostalCodeLookup:
     for row in rows:
         regbez = row.kreis.regierungsbezirk_id if row.kreis else None
         options.append(
-            PlaceOption(place=row.place, kreis=row.kreis, land_code=row.land_id, fund=responsible_fund(row.land_id, regbez, regions))
+            PlaceOption(
+                place=row.place,
+                kreis=row.kreis,
+                land_code=row.land_id,
+                fund=responsible_fund(row.land_id, regbez, regions),
+            )
         )
     return PostalCodeLookup(code=code, options=options)
 
@@ -93,3 +116,336 @@ def gemeinden_for_postal_code(code: str) -> list[Gemeinde]:
 
 def gemeinde_keys_for_postal_code(code: str) -> set[str]:
     return set(PostalCodeGemeinde.objects.filter(code=code).values_list("gemeinde_id", flat=True))
+
+
+# --- places for the catalogue -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlaceGroup:
+    """One place a person can pick for an ambiguous PLZ: a Kreis (or a Land without Kreis)
+    with the fund responsible there; `places` are the place names of the PLZ in it."""
+
+    key: str
+    places: tuple[str, ...]
+    kreis: Kreis | None
+    land_code: str
+    fund: Fund | None
+
+    @property
+    def label(self) -> str:
+        where = self.kreis.name if self.kreis is not None else LAND_NAMES.get(self.land_code, self.land_code)
+        places = ", ".join(self.places)
+        fund = f" – {self.fund.name}" if self.fund is not None else ""
+        return f"{places} ({where}){fund}"
+
+
+LAND_NAMES: dict[str, str] = {land["code"]: land["name"] for land in LAENDER}
+
+
+@dataclass(frozen=True)
+class ResolvedPlace:
+    """A PLZ resolved to places; `chosen` is set when there is only one place or the person
+    picked one. `needs_choice` ⇔ several places and none picked."""
+
+    code: str
+    groups: tuple[PlaceGroup, ...]
+    chosen: PlaceGroup | None
+    gemeinde_keys: frozenset[str]
+
+    @property
+    def known(self) -> bool:
+        return bool(self.groups)
+
+    @property
+    def needs_choice(self) -> bool:
+        return len(self.groups) > 1 and self.chosen is None
+
+    @property
+    def active_groups(self) -> tuple[PlaceGroup, ...]:
+        return (self.chosen,) if self.chosen is not None else self.groups
+
+    @property
+    def funds(self) -> list[Fund]:
+        seen: dict[int, Fund] = {}
+        for group in self.active_groups:
+            if group.fund is not None:
+                seen.setdefault(group.fund.pk, group.fund)
+        return list(seen.values())
+
+    @property
+    def fund_ids(self) -> list[int]:
+        return [f.pk for f in self.funds]
+
+    @property
+    def land_codes(self) -> frozenset[str]:
+        return frozenset(g.land_code for g in self.active_groups)
+
+    @property
+    def kreis_keys(self) -> frozenset[str]:
+        return frozenset(g.kreis.key for g in self.active_groups if g.kreis is not None)
+
+    @property
+    def label(self) -> str:
+        if self.chosen is not None:
+            return f"{self.code} {', '.join(self.chosen.places)}"
+        places = sorted({p for g in self.groups for p in g.places})
+        return f"{self.code} {', '.join(places)}"
+
+
+def resolve_place(code: str, choice: str | None = None) -> ResolvedPlace:
+    """Resolve a (valid-format) PLZ into choosable places (3 queries; 0 more for a choice).
+
+    Places are grouped by Kreis (or by Land where the PLZ has no Kreis); Gemeinde keys are
+    limited to the chosen Kreis, so eligibility can be exact."""
+    lookup = lookup_postal_code(code)
+    grouped: dict[str, dict] = {}
+    for option in lookup.options:
+        key = option.kreis.key if option.kreis is not None else f"land-{option.land_code}"
+        entry = grouped.setdefault(
+            key, {"places": [], "kreis": option.kreis, "land_code": option.land_code, "fund": option.fund}
+        )
+        if option.place not in entry["places"]:
+            entry["places"].append(option.place)
+    groups = tuple(
+        PlaceGroup(key=key, places=tuple(v["places"]), kreis=v["kreis"], land_code=v["land_code"], fund=v["fund"])
+        for key, v in grouped.items()
+    )
+    chosen = None
+    if len(groups) == 1:
+        chosen = groups[0]
+    elif choice:
+        chosen = next((g for g in groups if g.key == choice), None)
+    gemeinde_keys: frozenset[str] = frozenset()
+    if groups:
+        keys = gemeinde_keys_for_postal_code(code)
+        if chosen is not None and chosen.kreis is not None:
+            keys = {k for k in keys if k.startswith(chosen.kreis.key)}
+        gemeinde_keys = frozenset(keys)
+    return ResolvedPlace(code=code, groups=groups, chosen=chosen, gemeinde_keys=gemeinde_keys)
+
+
+def person_context_for_place(
+    place: ResolvedPlace | None, *, age: int | None = None, fund_id: int | None = None, on=None
+) -> PersonContext:
+    """A visitor's context from the PLZ (and age) they gave. The fund is the one responsible
+    at the place unless `fund_id` is given (or unknown while the place is ambiguous)."""
+    if place is None or not place.known:
+        return PersonContext(age=age, fund_id=fund_id, on=on)
+    if fund_id is None and len(place.fund_ids) == 1:
+        fund_id = place.fund_ids[0]
+    return PersonContext(
+        age=age,
+        land_codes=place.land_codes,
+        kreis_keys=place.kreis_keys,
+        gemeinde_keys=place.gemeinde_keys,
+        fund_id=fund_id,
+        postal_code=place.code,
+        place_label=place.label,
+        on=on,
+    )
+
+
+def active_program_ids_for(person) -> frozenset[int]:
+    """Programs the person takes part in (running participations, `enrollment.lifecycle`)."""
+    try:
+        from enrollment.lifecycle import RUNNING_STATUSES
+        from enrollment.models import Participation
+    except ImportError:  # pragma: no cover - enrollment app not migrated yet
+        return frozenset()
+    return frozenset(
+        Participation.objects.filter(person=person, status__in=RUNNING_STATUSES).values_list("program_id", flat=True)
+    )
+
+
+def person_context_for_insured(person, *, on, active_program_ids=None) -> PersonContext:
+    """Context of an insured person: age from the birth date, place from the record (the
+    Gemeinde if stored, else the PLZ), fund, running participations (2–4 queries)."""
+    if person.gemeinde_id:
+        gemeinde_keys = frozenset({person.gemeinde_id})
+        kreis_keys = frozenset({person.gemeinde_id[:5]})
+    else:
+        place = resolve_place(person.postal_code)
+        groups = [g for g in place.groups if g.land_code == person.land_id] or list(place.groups)
+        kreis_keys = frozenset(g.kreis.key for g in groups if g.kreis is not None)
+        gemeinde_keys = frozenset(k for k in place.gemeinde_keys if not kreis_keys or k[:5] in kreis_keys)
+    if active_program_ids is None:
+        active_program_ids = active_program_ids_for(person)
+    return PersonContext(
+        birth_date=person.birth_date,
+        land_codes={person.land_id},
+        kreis_keys=kreis_keys,
+        gemeinde_keys=gemeinde_keys,
+        fund_id=person.fund_id,
+        active_program_ids=active_program_ids,
+        postal_code=person.postal_code,
+        place_label=f"{person.postal_code} {person.city}",
+        on=on,
+    )
+
+
+# --- the catalogue ------------------------------------------------------------------------------
+
+#: Words that stand for a condition (folded, matched like search patterns), besides the DMP code.
+CONDITION_TERMS: dict[str, tuple[str, ...]] = {
+    DmpIndication.DIABETES_2: ("diabet",),
+    DmpIndication.BRUSTKREBS: ("brustkrebs", "mammakarzinom"),
+    DmpIndication.KHK: ("koronar", " khk"),
+    DmpIndication.DIABETES_1: ("diabet",),
+    DmpIndication.ASTHMA: ("asthma",),
+    DmpIndication.COPD: (" copd",),
+    DmpIndication.HERZINSUFFIZIENZ: ("herzinsuffizienz", "herzschwach"),
+    DmpIndication.DEPRESSION: ("depressi",),
+    DmpIndication.RUECKENSCHMERZ: ("ruckenschmerz",),
+    DmpIndication.RHEUMA: ("rheuma", "arthritis"),
+    DmpIndication.OSTEOPOROSE: ("osteoporose",),
+    DmpIndication.ADIPOSITAS: ("adipositas", "ubergewicht"),
+}
+
+
+def valid_on_q(on: date, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}valid_from__lte": on}) & (
+        Q(**{f"{prefix}valid_until__isnull": True}) | Q(**{f"{prefix}valid_until__gte": on})
+    )
+
+
+def published_programs(*, on: date) -> QuerySet[Program]:
+    """Published programs with at least one contract valid on `on` (what the public sees)."""
+    current = Contract.objects.filter(valid_on_q(on), program=OuterRef("pk"))
+    return Program.objects.filter(Exists(current), is_published=True)
+
+
+def offered_by(qs: QuerySet[Program], fund_ids: list[int], *, on: date) -> QuerySet[Program]:
+    current = Contract.objects.filter(valid_on_q(on), program=OuterRef("pk"), fund_id__in=fund_ids)
+    return qs.filter(Exists(current))
+
+
+def available_in(
+    qs: QuerySet[Program], *, land_codes: Iterable[str], kreis_keys: Iterable[str], gemeinde_keys: Iterable[str]
+) -> QuerySet[Program]:
+    """Programs without region restriction, or restricted to a region touching these places.
+
+    A Gemeinde restriction counts when the person's Gemeinde is listed or (if the Gemeinde is
+    unknown) when a listed Gemeinde lies in the person's Kreis; the detail page then explains."""
+    lands_through = Program.region_lands.through.objects.filter(program_id=OuterRef("pk"))
+    kreise_through = Program.region_kreise.through.objects.filter(program_id=OuterRef("pk"))
+    gemeinden_through = Program.region_gemeinden.through.objects.filter(program_id=OuterRef("pk"))
+    land_codes, kreis_keys, gemeinde_keys = list(land_codes), list(kreis_keys), list(gemeinde_keys)
+    unrestricted = ~Exists(lands_through) & ~Exists(kreise_through) & ~Exists(gemeinden_through)
+    lands_of_kreise = {LAND_CODE_BY_AGS.get(k[:2]) for k in kreis_keys + gemeinde_keys} - {None}
+    inside = Exists(lands_through.filter(land_id__in=set(land_codes) | lands_of_kreise))
+    kreise = set(kreis_keys) | {g[:5] for g in gemeinde_keys}
+    if kreise:
+        inside |= Exists(kreise_through.filter(kreis_id__in=kreise))
+    if gemeinde_keys:
+        inside |= Exists(gemeinden_through.filter(gemeinde_id__in=gemeinde_keys))
+    elif kreise:
+        gemeinde_q = Q()
+        for key in sorted(kreise):
+            gemeinde_q |= Q(gemeinde__ags__startswith=key)
+        inside |= Exists(gemeinden_through.filter(gemeinde_q))
+    return qs.filter(unrestricted | inside)
+
+
+def for_age(qs: QuerySet[Program], age: int) -> QuerySet[Program]:
+    return qs.filter(Q(min_age__isnull=True) | Q(min_age__lte=age), Q(max_age__isnull=True) | Q(max_age__gte=age))
+
+
+def with_condition(qs: QuerySet[Program], code: str) -> QuerySet[Program]:
+    q = Q(dmp_indication=code)
+    for pattern in CONDITION_TERMS.get(code, ()):
+        q |= Q(search_text__contains=pattern)
+    return qs.filter(q)
+
+
+class Sort:
+    RELEVANCE = "relevance"
+    NAME = "name"
+
+
+@dataclass(frozen=True)
+class CatalogueFilters:
+    """What the list (and the home page) asks for; all values already validated."""
+
+    query: ParsedQuery = field(default_factory=lambda: ParsedQuery(""))
+    types: tuple[str, ...] = ()
+    fund_ids: tuple[int, ...] = ()
+    place: ResolvedPlace | None = None
+    age: int | None = None
+    condition: str = ""
+    online_only: bool = False
+    sort: str = Sort.RELEVANCE
+    #: Apply place and age as filters (False: show all, eligibility explains).
+    restrict_to_person: bool = True
+
+
+def display_title_order() -> list:
+    """Order by the title people see: the English one when English is active and given."""
+    if (get_language() or "de").startswith("en"):
+        return [Coalesce(NullIf("title_en", Value("")), "title").asc(), "pk"]
+    return ["title", "pk"]
+
+
+def catalogue_programs(filters: CatalogueFilters, *, on: date) -> QuerySet[Program]:
+    """The filtered, searched and ordered catalogue (no prefetching; see `with_list_data`)."""
+    qs = published_programs(on=on)
+    if filters.types:
+        qs = qs.filter(program_type__in=filters.types)
+    fund_ids = list(filters.fund_ids)
+    place = filters.place if filters.place is not None and filters.place.known else None
+    if place is not None and filters.restrict_to_person:
+        qs = available_in(
+            qs, land_codes=place.land_codes, kreis_keys=place.kreis_keys, gemeinde_keys=place.gemeinde_keys
+        )
+        if not fund_ids:
+            fund_ids = place.fund_ids
+    if fund_ids:
+        qs = offered_by(qs, fund_ids, on=on)
+    if filters.age is not None and filters.restrict_to_person:
+        qs = for_age(qs, filters.age)
+    if filters.condition:
+        qs = with_condition(qs, filters.condition)
+    if filters.online_only:
+        qs = qs.filter(online_enrollment=True)
+    qs = apply_search(qs, filters.query)
+    if filters.query and filters.sort == Sort.RELEVANCE:
+        return qs.order_by("-rank", *display_title_order())
+    return qs.order_by(*display_title_order())
+
+
+LIST_FIELDS = (
+    "id", "slug", "title", "title_en", "summary", "summary_en", "program_type", "dmp_indication",
+    "min_age", "max_age", "region_note", "online_enrollment", "is_published", "legal_basis",
+)  # fmt: skip
+
+
+def with_list_data(qs: QuerySet[Program], *, on: date, eligibility: bool) -> QuerySet[Program]:
+    """What a result row shows: current contracts with funds (1 query), and with
+    `eligibility` the relations the rules read (5 more). Constant in the number of rows."""
+    qs = qs.only(*LIST_FIELDS)
+    if eligibility:
+        return prefetch_for_eligibility(qs, on=on)
+    return qs.prefetch_related(current_contracts_prefetch(on))
+
+
+def programs_by_type(qs: QuerySet[Program]) -> list[tuple[str, str, list[Program]]]:
+    """[(type value, type label, programs)] in the order of ProgramType; empty types left out."""
+    groups: dict[str, list[Program]] = {}
+    for program in qs:
+        groups.setdefault(program.program_type, []).append(program)
+    return [(t.value, t.label, groups[t.value]) for t in ProgramType if t.value in groups]
+
+
+def program_for_detail(slug: str, *, on: date) -> Program | None:
+    """A published program with everything the detail page shows (7 queries)."""
+    qs = prefetch_for_eligibility(Program.objects.filter(slug=slug, is_published=True), on=on)
+    return qs.prefetch_related(
+        Prefetch(
+            "required_by",
+            queryset=Program.objects.filter(is_published=True).only("id", "slug", "title", "title_en", "program_type"),
+        )
+    ).first()
+
+
+def funds_list() -> list[Fund]:
+    return list(Fund.objects.order_by("name").only("id", "slug", "name", "short_name", "seat_land_id"))

@@ -1,7 +1,11 @@
 from django.urls import path
 
-from programs import views  # noqa: F401
+from programs import views
 
 app_name = "programs"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.program_list, name="list"),
+    path("fristenrechner/", views.deadline_calculator, name="deadline_calculator"),
+    path("<slug:slug>/", views.program_detail, name="detail"),
+]

@@ -1,16 +1,316 @@
-"""Public catalogue views (thin: validate input, call selectors, render)."""
+"""Public catalogue views (thin: validate input, call selectors, render).
+
+Every page is a GET form: filters live in the URL, the back button works and the pages work
+without JavaScript. With htmx, the same URL answers with the `#results` partial.
+No input makes a page fail: invalid values become form errors, the rest still applies.
+"""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+import dataclasses
 
-from programs.models import Fund, Program
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from enrollment import deadlines
+from programs.caching import cache_anonymous_page, render_page
+from programs.eligibility import PersonContext, check_eligibility, region_text
+from programs.forms import CatalogueForm, DeadlineCalculatorForm, PersonForm, PlaceForm, clean_postal_code
+from programs.policy import contract_policy, long_date, shift_texts
+from programs.search import MAX_QUERY_LENGTH, parse_query
+from programs.selectors import (
+    CatalogueFilters,
+    ResolvedPlace,
+    Sort,
+    catalogue_programs,
+    funds_list,
+    person_context_for_insured,
+    person_context_for_place,
+    postal_code_centroid,
+    program_for_detail,
+    programs_by_type,
+    resolve_place,
+    with_list_data,
+)
+from providers.selectors import nearby_providers
+
+PAGE_SIZE = 20
+HOME_PER_TYPE = 5
+NEARBY_COUNT = 5
 
 
+def _insured_person(request: HttpRequest):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    return getattr(user, "insured_person", None)
+
+
+def _unknown_plz_message(code: str) -> str:
+    return _(
+        "Die Postleitzahl %(plz)s kennen wir nicht. Bitte prüfen Sie die Eingabe; "
+        "Postleitzahlen von Postfächern oder Großkunden haben keinen Wohnort."
+    ) % {"plz": code}
+
+
+def _resolve_form_place(form, field: str = "plz") -> ResolvedPlace | None:
+    """The place of a validated PLZ field (adds an error for an unknown PLZ)."""
+    code = form.cleaned_data.get(field) if hasattr(form, "cleaned_data") else None
+    if not code:
+        return None
+    place = resolve_place(code, form.data.get("ort") or None)
+    if not place.known:
+        form.add_error(field, _unknown_plz_message(code))
+        return None
+    return place
+
+
+def _person_context(request: HttpRequest, place: ResolvedPlace | None, age: int | None, *, on) -> PersonContext | None:
+    """The visitor's context: a logged-in insured person's record, overridden by what they
+    typed; otherwise only what they typed (None if nothing)."""
+    person = _insured_person(request)
+    if person is not None:
+        ctx = person_context_for_insured(person, on=on)
+        if place is not None:
+            from_place = person_context_for_place(place, on=on)
+            ctx = dataclasses.replace(
+                ctx,
+                land_codes=from_place.land_codes,
+                kreis_keys=from_place.kreis_keys,
+                gemeinde_keys=from_place.gemeinde_keys,
+                postal_code=from_place.postal_code,
+                place_label=from_place.place_label,
+            )
+        if age is not None:
+            ctx = dataclasses.replace(ctx, age=age, birth_date=None)
+        return ctx
+    if place is None and age is None:
+        return None
+    return person_context_for_place(place, age=age, on=on)
+
+
+def _person_summary(ctx: PersonContext, today) -> str:
+    parts = []
+    if ctx.place_label:
+        parts.append(ctx.place_label)
+    age = ctx.age_on(today)
+    if age is not None:
+        parts.append(ngettext("%(n)s Jahr", "%(n)s Jahre", age) % {"n": age})
+    if ctx.birth_date is not None:
+        parts.append(_("Angaben aus Ihrem Konto"))
+    return ", ".join(parts)
+
+
+def _person_query(place: ResolvedPlace | None, age: int | None) -> str:
+    """Query string that carries PLZ, place and age to the next page."""
+    params = {}
+    if place is not None:
+        params["plz"] = place.code
+        if place.chosen is not None and len(place.groups) > 1:
+            params["ort"] = place.chosen.key
+    if age is not None:
+        params["alter"] = age
+    return urlencode(params)
+
+
+# --- home -------------------------------------------------------------------------------------
+
+
+@cache_anonymous_page
 def home(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "programs/home.html",
-        {"program_count": Program.objects.filter(is_published=True).count(), "funds": Fund.objects.all()},
+    """ "Wo wohnen Sie?" → the responsible AOK and its programs there, grouped by type."""
+    today = timezone.localdate()
+    bound = "plz" in request.GET
+    form = PlaceForm(request.GET if bound else None)
+    place = None
+    groups = []
+    if bound:
+        raw_code = request.GET.get("plz", "")
+        try:
+            code = clean_postal_code(raw_code)
+        except ValidationError:  # the form reports the same error below
+            code = ""
+        if code:
+            place = resolve_place(code, request.GET.get("ort") or None)
+            form.set_place_choices(place.groups)
+        if form.is_valid() and place is not None and not place.known:
+            form.add_error("plz", _unknown_plz_message(code))
+        if place is not None and not place.known:
+            place = None
+    if place is not None and place.chosen is not None and not form.errors:
+        filters = CatalogueFilters(place=place, sort=Sort.NAME)
+        programs = catalogue_programs(filters, on=today).only(
+            "id", "slug", "title", "title_en", "summary", "summary_en", "program_type"
+        )
+        groups = [
+            {"type": value, "label": label, "programs": items[:HOME_PER_TYPE], "count": len(items)}
+            for value, label, items in programs_by_type(programs)
+        ]
+    context = {
+        "form": form,
+        "place": place if not form.errors else None,
+        "groups": groups,
+        "program_total": sum(g["count"] for g in groups),
+        "per_type": HOME_PER_TYPE,
+    }
+    return render_page(request, "programs/home.html", context)
+
+
+# --- list -------------------------------------------------------------------------------------
+
+
+@cache_anonymous_page
+def program_list(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    funds = funds_list()
+    form = CatalogueForm(request.GET or None, funds=funds)
+    if form.is_bound:
+        form.is_valid()  # the valid fields apply even if others are wrong
+    data = getattr(form, "cleaned_data", {}) if form.is_bound else {}
+    place = _resolve_form_place(form) if data.get("plz") else None
+    age = data.get("alter")
+    query = parse_query(data.get("q", ""))
+    fund_ids = tuple(f.pk for f in funds if f.slug == data.get("kasse"))
+    filters = CatalogueFilters(
+        query=query,
+        types=tuple(data.get("typ") or ()),
+        fund_ids=fund_ids,
+        place=place,
+        age=age,
+        condition=data.get("erkrankung") or "",
+        online_only=bool(data.get("online")),
+        sort=data.get("sortierung") or (Sort.RELEVANCE if query else Sort.NAME),
+        restrict_to_person=not data.get("alle"),
     )
+    ctx = _person_context(request, place, age, on=today)
+    qs = with_list_data(catalogue_programs(filters, on=today), on=today, eligibility=ctx is not None)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("seite"))
+    rows = [
+        {"program": p, "eligibility": check_eligibility(p, ctx, on=today) if ctx is not None else None}
+        for p in page.object_list
+    ]
+    context = {
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "person_summary": _person_summary(ctx, today) if ctx is not None else "",
+        "hidden_by_person": filters.restrict_to_person and (place is not None or age is not None),
+        "detail_query": _person_query(place, age),
+        "query": query,
+        "truncated": form.truncated_query if form.is_bound else False,
+        "max_query_length": MAX_QUERY_LENGTH,
+        "place": place,
+        "person": ctx,
+        "filters": filters,
+        "is_filtered": bool(request.GET) and any(v for k, v in request.GET.items() if k != "seite"),
+    }
+    template = "programs/program_list.html"
+    if request.htmx and not request.htmx.boosted:
+        template += "#results"
+    return render_page(request, template, context)
+
+
+# --- detail -----------------------------------------------------------------------------------
+
+
+@cache_anonymous_page
+def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    today = timezone.localdate()
+    program = program_for_detail(slug, on=today)
+    if program is None:
+        raise Http404("No such program")
+    form = PersonForm(request.GET if ("plz" in request.GET or "alter" in request.GET) else None)
+    if form.is_bound:
+        form.is_valid()
+    data = getattr(form, "cleaned_data", {}) if form.is_bound else {}
+    place = _resolve_form_place(form) if data.get("plz") else None
+    ctx = _person_context(request, place, data.get("alter"), on=today)
+    eligibility = check_eligibility(program, ctx, on=today) if ctx is not None else None
+
+    contracts = program.current_contracts
+    if ctx is not None and ctx.fund_id is not None:
+        # The person's fund first: that is the contract they would join.
+        contracts = sorted(contracts, key=lambda c: c.fund_id != ctx.fund_id)
+    person_lands = sorted(ctx.land_codes) if ctx is not None else []
+    policies = [
+        {"contracts": group, "items": contract_policy(group[0], today=today, lands=person_lands)}
+        for group in _group_by_policy(contracts)
+    ]
+
+    nearby = None
+    origin = None
+    code = place.code if place is not None else (ctx.postal_code if ctx is not None else "")
+    if code:
+        origin = postal_code_centroid(code)
+        if origin is not None:
+            nearby = nearby_providers(
+                origin=origin, contract_ids=[c.pk for c in contracts], on=today, page_size=NEARBY_COUNT
+            )
+    context = {
+        "program": program,
+        "form": form,
+        "person": ctx,
+        "place": place,
+        "eligibility": eligibility,
+        "policies": policies,
+        "region_text": region_text(program),
+        "prerequisites": list(program.prerequisites.all()),
+        "excludes": list(program.excludes.all()),
+        "required_by": list(program.required_by.all()),
+        "nearby": nearby,
+        "nearby_code": code,
+    }
+    return render_page(request, "programs/program_detail.html", context)
+
+
+def _group_by_policy(contracts: list) -> list[list]:
+    """Contracts with the same enrollment policy, so identical rules are explained once."""
+    groups: dict[tuple, list] = {}
+    for c in contracts:
+        key = (
+            c.revocation_days, c.binding_months, c.renewal_months, c.notice_months, c.notice_days,
+            c.notice_counts, c.start_rule, c.quarter_cutoff_day, c.quarter_cutoff_months_before,
+        )  # fmt: skip
+        groups.setdefault(key, []).append(c)
+    return list(groups.values())
+
+
+# --- deadline calculator ----------------------------------------------------------------------
+
+
+@cache_anonymous_page
+def deadline_calculator(request: HttpRequest) -> HttpResponse:
+    """ "Bis wann kann ich widerrufen?" — the revocation deadline with every shifted day."""
+    funds = funds_list()
+    form = DeadlineCalculatorForm(request.GET or None, funds=funds)
+    result = None
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        fund = next((f for f in funds if f.slug == data.get("kasse")), None)
+        lands = [data["land"]]
+        if fund is not None and fund.seat_land_id in deadlines.LANDS:
+            lands.append(fund.seat_land_id)
+        declared = data["erklaerung"]
+        instructed = data.get("belehrung") or declared
+        deadline = deadlines.revocation_deadline(declared_on=declared, instructed_on=instructed, lands=lands)
+        result = {
+            "deadline": deadline,
+            "declared": declared,
+            "instructed": instructed,
+            "instructed_later": instructed > declared,
+            "lands": deadline.lands,
+            "fund": fund,
+            "start_text": long_date(deadline.start),
+            "raw_text": long_date(deadline.raw_last_day),
+            "last_text": long_date(deadline.last_day),
+            "shift_texts": shift_texts(deadline.shifts),
+        }
+    template = "programs/deadline_calculator.html"
+    if request.htmx and not request.htmx.boosted:
+        template += "#result"
+    return render_page(request, template, {"form": form, "result": result})

@@ -4,4 +4,6 @@ from providers import views
 
 app_name = "providers"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.provider_search, name="search"),
+]

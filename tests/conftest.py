@@ -16,3 +16,13 @@ def aoks(db):
     from programs.models import Fund
 
     return {f.slug: f for f in Fund.objects.all()}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_page_cache():
+    """Catalogue pages are cached (programs.caching); no test may see another test's pages."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

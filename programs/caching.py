@@ -1,0 +1,136 @@
+"""Server-side cache of the public catalogue pages for anonymous visitors.
+
+What is cached
+==============
+``@cache_anonymous_page`` caches the rendered HTML of a GET request when the visitor is not
+logged in and has no pending messages. The key holds the catalogue version, today's date
+(contracts and example dates change at midnight), the language, whether it is an htmx
+request and a hash of the full path with query string. Logged-in visitors (eligibility from
+their record) are never served from or written to the cache.
+
+Per-visitor holes
+-----------------
+Pages contain two per-request values: the CSRF token (language switcher, ``hx-headers``) and
+the CSP nonce of the htmx script tag. While rendering for the cache, ``render_page`` puts
+fixed placeholders into the context instead; on every response, cached or fresh, the
+placeholders are replaced with this visitor's token (``get_token``, which also sets the CSRF
+cookie) and nonce (which makes the CSP header carry it). So a cached page never leaks
+another visitor's token and the strict CSP keeps working.
+
+Invalidation
+============
+``catalogue_version()`` is a random token in the cache; every key contains it. Saving or
+deleting a Program, Contract, Fund, FundRegion, Provider or ContractParticipation, and
+changing a program's regions, prerequisites or exclusions, calls
+``bump_catalogue_version()`` (signal handlers in ``programs.signals``, so admin edits,
+services and shell edits all count). Bulk operations (``bulk_create``, ``update()``) send no
+signals: code doing them (``generate_volume``, imports) calls ``bump_catalogue_version()``
+or ``manage.py rebuild_search_index`` (which bumps) afterwards; entries also expire after
+:data:`PAGE_TIMEOUT` seconds.
+
+With more than one process the cache must be shared (``CACHE_URL=redis://…``, memcached,
+or ``filecache://…``): with the default per-process ``locmem`` cache a bump reaches only the
+process that saved.
+
+Responses carry ``Vary: HX-Request, Cookie, Accept-Language`` for any cache in between.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from functools import wraps
+
+from django.contrib.messages import get_messages
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language
+
+VERSION_KEY = "catalogue:version"
+PAGE_TIMEOUT = 600
+CSRF_PLACEHOLDER = "vl-csrf-placeholder-7f3a"
+NONCE_PLACEHOLDER = "vl-nonce-placeholder-7f3a"
+VARY = ("HX-Request", "Cookie", "Accept-Language")
+_RENDERING_FOR_CACHE = "_catalogue_render_for_cache"
+
+
+def catalogue_version() -> str:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, uuid.uuid4().hex, None)
+        version = cache.get(VERSION_KEY) or "0"
+    return version
+
+
+def bump_catalogue_version() -> None:
+    """Invalidate every cached catalogue page (all languages, all variants)."""
+    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+
+
+def render_page(request: HttpRequest, template_name: str, context: dict, **kwargs) -> HttpResponse:
+    """``render`` that leaves placeholders for the per-visitor values when the page is cached."""
+    if getattr(request, _RENDERING_FOR_CACHE, False):
+        context = {**context, "csrf_token": CSRF_PLACEHOLDER, "csp_nonce": NONCE_PLACEHOLDER}
+    return render(request, template_name, context, **kwargs)
+
+
+def _fill_holes(content: bytes, request: HttpRequest) -> bytes:
+    if CSRF_PLACEHOLDER.encode() in content:
+        content = content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
+    if NONCE_PLACEHOLDER.encode() in content:
+        nonce = getattr(request, "_csp_nonce", None)
+        content = content.replace(NONCE_PLACEHOLDER.encode(), str(nonce).encode() if nonce is not None else b"")
+    return content
+
+
+def _cacheable(request: HttpRequest) -> bool:
+    if request.method not in ("GET", "HEAD"):
+        return False
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return False
+    return not len(get_messages(request))
+
+
+def page_cache_key(request: HttpRequest) -> str:
+    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    htmx = "h" if request.headers.get("HX-Request") == "true" else "p"
+    return ":".join(
+        ("catalogue:page", catalogue_version(), timezone.localdate().isoformat(), get_language() or "de", htmx, digest)
+    )
+
+
+def cache_anonymous_page(view):
+    """Cache the view's 200 responses for anonymous visitors (see module docstring)."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not _cacheable(request):
+            response = view(request, *args, **kwargs)
+            patch_vary_headers(response, VARY)
+            return response
+        key = page_cache_key(request)
+        entry = cache.get(key)
+        if entry is not None:
+            content, content_type = entry
+            response = HttpResponse(_fill_holes(content, request), content_type=content_type)
+            response["X-Catalogue-Cache"] = "hit"
+        else:
+            setattr(request, _RENDERING_FOR_CACHE, True)
+            try:
+                response = view(request, *args, **kwargs)
+            finally:
+                setattr(request, _RENDERING_FOR_CACHE, False)
+            if response.status_code == 200 and not response.streaming and not response.cookies:
+                cache.set(key, (response.content, response["Content-Type"]), PAGE_TIMEOUT)
+                response["X-Catalogue-Cache"] = "miss"
+            if not response.streaming:
+                response.content = _fill_holes(response.content, request)
+        patch_vary_headers(response, VARY)
+        return response
+
+    return wrapped

@@ -1,0 +1,242 @@
+"""GET forms of the public catalogue. They validate input only; lookups happen in selectors.
+
+Every field is optional unless a page cannot work without it, and no input makes a page
+fail: wrong values become form errors with plain messages, the page renders with the
+valid fields (see the views). URL parameter names are German (they show in shared links).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from programs.aok import LAENDER
+from programs.models import DmpIndication, ProgramType
+from programs.search import MAX_QUERY_LENGTH
+
+MIN_AGE, MAX_AGE = 0, 120
+_SPACES = re.compile(r"\s+")
+
+
+def clean_postal_code(value: str) -> str:
+    """5 digits (spaces removed); raises ValidationError with a plain message otherwise."""
+    value = _SPACES.sub("", value or "")
+    if not value:
+        return ""
+    if len(value) > 20 or not value.isascii() or not value.isdigit() or len(value) != 5:
+        raise forms.ValidationError(
+            _("Eine Postleitzahl hat genau fünf Ziffern, zum Beispiel 77716."), code="plz_format"
+        )
+    if value.startswith("00"):
+        raise forms.ValidationError(_("Postleitzahlen beginnen nicht mit 00."), code="plz_range")
+    return value
+
+
+class PostalCodeField(forms.CharField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Postleitzahl"))
+        kwargs.setdefault("required", False)
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(
+                attrs={"inputmode": "numeric", "autocomplete": "postal-code", "class": "app-input--short", "size": "7"}
+            ),
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        return clean_postal_code(value)
+
+
+class AgeField(forms.CharField):
+    """An age in whole years, 0–120; text input so every wrong entry gets our message."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Alter in Jahren"))
+        kwargs.setdefault("required", False)
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"inputmode": "numeric", "class": "app-input--short", "size": "4"})
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = (super().clean(value) or "").strip()
+        if not value:
+            return None
+        if len(value) > 10 or not re.fullmatch(r"[+-]?\d+", value):
+            raise forms.ValidationError(
+                _("Bitte geben Sie das Alter als ganze Zahl an, zum Beispiel 42."), code="age_nan"
+            )
+        age = int(value)
+        if age < MIN_AGE:
+            raise forms.ValidationError(_("Das Alter kann nicht negativ sein."), code="age_negative")
+        if age > MAX_AGE:
+            raise forms.ValidationError(
+                _("Bitte geben Sie ein Alter bis %(max)s Jahre an.") % {"max": MAX_AGE}, code="age_too_high"
+            )
+        return age
+
+
+class PlaceChoiceField(forms.ChoiceField):
+    """Required when shown (no "optional" marker), but only enforced once the person has
+    answered the question (`enforce_required`), so the first display shows no error."""
+
+    enforce_required = False
+
+    def validate(self, value):
+        if value in self.empty_values and not self.enforce_required:
+            return
+        super().validate(value)
+
+
+class PlaceForm(forms.Form):
+    """Home page: "Wo wohnen Sie?" — the PLZ, and the place when the PLZ is ambiguous."""
+
+    plz = PostalCodeField(
+        label=_("Ihre Postleitzahl"),
+        required=True,
+        help_text=_("Fünf Ziffern, zum Beispiel 77716. Wir zeigen die zuständige AOK und ihre Programme."),
+        error_messages={"required": _("Bitte geben Sie Ihre Postleitzahl ein.")},
+    )
+    ort = PlaceChoiceField(
+        label=_("Ihr Wohnort"),
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_("Ihre Postleitzahl gehört zu mehreren Orten. Bitte wählen Sie Ihren Wohnort."),
+        error_messages={
+            "required": _("Bitte wählen Sie Ihren Wohnort."),
+            "invalid_choice": _("Bitte wählen Sie einen der angezeigten Orte."),
+        },
+    )
+    #: Hidden marker sent with the place question, so a missing answer is an error.
+    ASKED = "ortwahl"
+
+    def set_place_choices(self, groups) -> None:
+        field = self.fields["ort"]
+        field.choices = [(g.key, g.label) for g in groups]
+        if len(groups) > 1:
+            field.required = True
+            field.enforce_required = bool(self.data.get(self.ASKED))
+
+
+class CatalogueForm(forms.Form):
+    """Filters and search of the program list (all optional, all in the URL)."""
+
+    q = forms.CharField(
+        label=_("Suchbegriff"),
+        required=False,
+        strip=True,
+        help_text=_("Zum Beispiel eine Erkrankung, ein Programmname oder ein Ort"),
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    typ = forms.MultipleChoiceField(
+        label=_("Art des Programms"), required=False, choices=ProgramType.choices, widget=forms.CheckboxSelectMultiple
+    )
+    erkrankung = forms.ChoiceField(
+        label=_("Erkrankung"), required=False, choices=[("", _("alle Erkrankungen")), *DmpIndication.choices]
+    )
+    kasse = forms.ChoiceField(label=_("Krankenkasse"), required=False)
+    plz = PostalCodeField(help_text=_("Zeigt die Programme, die es dort gibt"))
+    ort = forms.CharField(required=False, widget=forms.HiddenInput)
+    alter = AgeField()
+    online = forms.BooleanField(label=_("nur Programme mit Online-Teilnahme"), required=False)
+    alle = forms.BooleanField(
+        label=_("auch Programme zeigen, an denen ich nicht teilnehmen kann"),
+        required=False,
+        help_text=_("Mit Postleitzahl oder Alter: die Gründe stehen beim Programm"),
+    )
+    sortierung = forms.ChoiceField(
+        label=_("Sortierung"),
+        required=False,
+        choices=[("relevance", _("Relevanz")), ("name", _("Name"))],
+    )
+
+    def __init__(self, *args, funds=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kasse"].choices = [("", _("alle Krankenkassen"))] + [(f.slug, f.name) for f in funds]
+        self.truncated_query = False
+
+    def clean_q(self) -> str:
+        value = self.cleaned_data.get("q") or ""
+        if len(value) > MAX_QUERY_LENGTH:
+            self.truncated_query = True
+            value = value[:MAX_QUERY_LENGTH]
+        return value
+
+
+class PersonForm(forms.Form):
+    """Detail page: PLZ and age for eligibility and for providers nearby."""
+
+    plz = PostalCodeField(help_text=_("Für Teilnehmende in Ihrer Nähe"))
+    ort = forms.CharField(required=False, widget=forms.HiddenInput)
+    alter = AgeField()
+
+
+LAND_CHOICES = [(land["code"], land["name"]) for land in sorted(LAENDER, key=lambda item: item["name"])]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class DeadlineCalculatorForm(forms.Form):
+    """ "Bis wann kann ich widerrufen?" — dates and the Land whose holidays count."""
+
+    MIN_DATE = dt.date(2000, 1, 1)
+    MAX_DATE = dt.date(2099, 12, 31)
+    DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"]
+
+    erklaerung = forms.DateField(
+        label=_("Tag der Teilnahmeerklärung"),
+        input_formats=DATE_FORMATS,
+        widget=DateInput(),
+        help_text=_("Der Tag, an dem Sie die Erklärung abgegeben haben, zum Beispiel 12.03.2027"),
+        error_messages={
+            "required": _("Bitte geben Sie den Tag Ihrer Teilnahmeerklärung an."),
+            "invalid": _("Bitte geben Sie ein Datum an, zum Beispiel 12.03.2027."),
+        },
+    )
+    belehrung = forms.DateField(
+        label=_("Tag der Widerrufsbelehrung"),
+        required=False,
+        input_formats=DATE_FORMATS,
+        widget=DateInput(),
+        help_text=_("Wenn Sie die Belehrung später erhalten haben; leer: zusammen mit der Erklärung"),
+        error_messages={"invalid": _("Bitte geben Sie ein Datum an, zum Beispiel 12.03.2027.")},
+    )
+    land = forms.ChoiceField(
+        label=_("Bundesland, in dem Sie wohnen"),
+        choices=[("", _("bitte wählen")), *LAND_CHOICES],
+        error_messages={"required": _("Bitte wählen Sie Ihr Bundesland.")},
+    )
+    kasse = forms.ChoiceField(
+        label=_("Ihre Krankenkasse"),
+        required=False,
+        help_text=_("Feiertage am Sitz Ihrer Kasse verlängern die Frist ebenfalls"),
+    )
+
+    def __init__(self, *args, funds=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kasse"].choices = [("", _("keine Angabe"))] + [(f.slug, f.name) for f in funds]
+
+    def _check_range(self, name: str) -> dt.date | None:
+        value = self.cleaned_data.get(name)
+        if value is not None and not (self.MIN_DATE <= value <= self.MAX_DATE):
+            raise forms.ValidationError(
+                _("Bitte geben Sie ein Datum zwischen %(min)s und %(max)s an.")
+                % {"min": self.MIN_DATE.strftime("%d.%m.%Y"), "max": self.MAX_DATE.strftime("%d.%m.%Y")}
+            )
+        return value
+
+    def clean_erklaerung(self):
+        return self._check_range("erklaerung")
+
+    def clean_belehrung(self):
+        return self._check_range("belehrung")

@@ -1,0 +1,107 @@
+"""Parallel declarations on PostgreSQL: exactly one record, whatever the race.
+
+SQLite serialises writers, so the race cannot happen there; these tests run on PostgreSQL
+(CI) and are skipped on SQLite.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from enrollment import services
+from enrollment.lifecycle import EnrollmentError
+from enrollment.models import Participation, ParticipationEvent
+from tests.enrollment.conftest import ALL_CONSENTS, at
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.postgres,
+    pytest.mark.skipif(not settings.IS_POSTGRES, reason="needs PostgreSQL (row locks, concurrent transactions)"),
+]
+
+
+def race(n: int, func) -> list:
+    """Run `func(i)` in `n` threads released at the same moment; return results or exceptions."""
+    barrier = threading.Barrier(n)
+    results: list = [None] * n
+
+    def run(i: int) -> None:
+        try:
+            barrier.wait()
+            results[i] = func(i)
+        except Exception as error:  # noqa: BLE001 - collected for the assertions
+            results[i] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
+
+
+def test_parallel_posts_with_the_same_key_create_one_record(hzv, gp, person):
+    key = uuid.uuid4()
+
+    def submit(_i):
+        return services.participation_declare(
+            person=person,
+            contract=hzv,
+            provider=gp,
+            actor=person.user,
+            consents=ALL_CONSENTS,
+            idempotency_key=key,
+            now=at(2026, 12, 19, 10),
+        ).pk
+
+    results = race(8, submit)
+    assert all(isinstance(r, int) for r in results), results
+    assert len(set(results)) == 1
+    assert Participation.objects.count() == 1
+    assert ParticipationEvent.objects.count() == 1
+
+
+def test_parallel_posts_from_two_tabs_create_one_record(hzv, gp, person):
+    def submit(_i):
+        return services.participation_declare(
+            person=person,
+            contract=hzv,
+            provider=gp,
+            actor=person.user,
+            consents=ALL_CONSENTS,
+            idempotency_key=uuid.uuid4(),
+            now=at(2026, 12, 19, 10),
+        ).pk
+
+    results = race(6, submit)
+    created = [r for r in results if isinstance(r, int)]
+    refused = [r for r in results if isinstance(r, EnrollmentError)]
+    assert len(created) == 1 and len(refused) == 5, results
+    assert Participation.objects.count() == 1
+
+
+def test_parallel_wizard_submits_over_http_create_one_record(hzv, gp, person):
+    from django.test import Client
+    from django.urls import reverse
+
+    url = reverse("enrollment:declare", kwargs={"slug": hzv.program.slug})
+    clients = []
+    for _ in range(4):
+        c = Client()
+        c.force_login(person.user)
+        c.post(url + "?schritt=person", {"step": "person", "person": person.pk})
+        c.post(url + "?schritt=praxis", {"step": "praxis", "provider": gp.pk})
+        clients.append(c)
+    key = str(uuid.uuid4())
+    data = {"step": "erklaerung", "idempotency_key": key, **dict.fromkeys(ALL_CONSENTS, "on")}
+    results = race(4, lambda i: clients[i].post(url + "?schritt=erklaerung", data))
+    assert all(r.status_code == 302 for r in results), results
+    assert len({r.url for r in results}) == 1
+    assert Participation.objects.count() == 1

@@ -1,0 +1,362 @@
+"""Participation pages: the wizard, the status page, revoke/cancel/doctor change, downloads,
+who may see what (404 for others), query counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from enrollment import services
+from enrollment.lifecycle import Status
+from enrollment.models import Participation
+from tests.enrollment.conftest import ALL_CONSENTS, at
+from tests.factories import InsuredPersonFactory, LegalRepresentationFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def declare(contract, person, provider=None, *, now, actor=None):
+    return services.participation_declare(
+        person=person,
+        contract=contract,
+        provider=provider,
+        actor=actor or person.user,
+        consents=ALL_CONSENTS,
+        idempotency_key=uuid.uuid4(),
+        now=now,
+    )
+
+
+def wizard_url(contract, step):
+    return reverse("enrollment:declare", kwargs={"slug": contract.program.slug}) + f"?schritt={step}"
+
+
+def title_of(response) -> str:
+    return re.search(r"<title>(.*?)</title>", response.content.decode(), re.S).group(1).strip()
+
+
+# --- the wizard -------------------------------------------------------------------------------------
+
+
+def test_wizard_declares_once_even_when_posted_twice(client, hzv, gp, person):
+    client.force_login(person.user)
+    response = client.get(wizard_url(hzv, "person"))
+    assert response.status_code == 200
+    assert "Teilnahme möglich" in response.content.decode()
+    response = client.post(wizard_url(hzv, "person"), {"step": "person", "person": person.pk})
+    assert response.url == wizard_url(hzv, "praxis")
+    response = client.get(wizard_url(hzv, "praxis"))
+    assert gp.name in response.content.decode()
+    response = client.post(wizard_url(hzv, "praxis"), {"step": "praxis", "provider": gp.pk})
+    assert response.url == wizard_url(hzv, "erklaerung")
+    response = client.get(wizard_url(hzv, "erklaerung"))
+    page = response.content.decode()
+    for text in (hzv.declaration_text, hzv.consent_text, hzv.revocation_instruction, "24:00 Uhr"):
+        assert text in page
+    key = re.search(r'name="idempotency_key" value="([0-9a-f-]+)"', page).group(1)
+    data = {"step": "erklaerung", "idempotency_key": key, **dict.fromkeys(ALL_CONSENTS, "on")}
+    first = client.post(wizard_url(hzv, "erklaerung"), data)
+    second = client.post(wizard_url(hzv, "erklaerung"), data)
+    participation = Participation.objects.get()
+    assert first.url == second.url == reverse("enrollment:detail", kwargs={"pk": participation.pk})
+    assert participation.provider == gp
+    assert participation.status == Status.SUBMITTED
+    assert str(participation.idempotency_key) == key
+
+
+def test_wizard_missing_confirmation_shows_errors(client, hzv, gp, person):
+    client.force_login(person.user)
+    client.post(wizard_url(hzv, "person"), {"step": "person", "person": person.pk})
+    client.post(wizard_url(hzv, "praxis"), {"step": "praxis", "provider": gp.pk})
+    page = client.get(wizard_url(hzv, "erklaerung")).content.decode()
+    key = re.search(r'name="idempotency_key" value="([0-9a-f-]+)"', page).group(1)
+    response = client.post(
+        wizard_url(hzv, "erklaerung"), {"step": "erklaerung", "idempotency_key": key, "declaration": "on"}
+    )
+    assert response.status_code == 200
+    assert title_of(response).startswith("Fehler: ")
+    assert "Ohne Einwilligung in die Datenübermittlung" in response.content.decode()
+    assert not Participation.objects.exists()
+
+
+def test_wizard_hzv_requires_choosing_a_gp(client, hzv, gp, person):
+    client.force_login(person.user)
+    client.post(wizard_url(hzv, "person"), {"step": "person", "person": person.pk})
+    response = client.post(wizard_url(hzv, "praxis"), {"step": "praxis"})
+    assert response.status_code == 200
+    assert title_of(response).startswith("Fehler: ")
+    # Skipping the step is not possible either.
+    assert client.get(wizard_url(hzv, "erklaerung")).url == wizard_url(hzv, "praxis")
+
+
+def test_wizard_provider_list_as_htmx_fragment(client, hzv, gp, person):
+    client.force_login(person.user)
+    client.post(wizard_url(hzv, "person"), {"step": "person", "person": person.pk})
+    response = client.get(wizard_url(hzv, "praxis") + "&plz=70173", headers={"HX-Request": "true"})
+    body = response.content.decode()
+    assert body.lstrip().startswith('<form id="provider-choice"')
+    assert gp.name in body and "<html" not in body
+    assert response.headers["Vary"].count("HX-Request") == 1
+
+
+def test_wizard_shows_every_reason_why_not(client, hzv, gp, person):
+    hzv.program.min_age = 60
+    hzv.program.save()
+    client.force_login(person.user)
+    page = client.get(wizard_url(hzv, "person")).content.decode()
+    assert "Teilnahme nicht möglich" in page
+    assert "das Programm ist erst ab 60 Jahren" in page
+    assert 'name="person"' not in page
+
+
+def test_wizard_requires_login(client, hzv):
+    response = client.get(wizard_url(hzv, "person"))
+    assert response.status_code == 302 and "/konto/anmelden/" in response.url
+
+
+# --- representatives and minors ----------------------------------------------------------------
+
+
+def test_representative_declares_for_child_under_15(client, aoks, bv):
+    parent = InsuredPersonFactory(birth_date=dt.date(1980, 1, 1))
+    child = InsuredPersonFactory(
+        user=None, birth_date=timezone.localdate().replace(year=timezone.localdate().year - 10)
+    )
+    LegalRepresentationFactory(representative=parent, represented=child)
+    client.force_login(parent.user)
+    page = client.get(wizard_url(bv, "person")).content.decode()
+    assert f'value="{child.pk}"' in page
+    client.post(wizard_url(bv, "person"), {"step": "person", "person": child.pk})
+    client.post(wizard_url(bv, "praxis"), {"step": "praxis", "provider": ""})
+    page = client.get(wizard_url(bv, "erklaerung")).content.decode()
+    assert "Sie als gesetzliche Vertretung" in page
+    key = re.search(r'name="idempotency_key" value="([0-9a-f-]+)"', page).group(1)
+    client.post(
+        wizard_url(bv, "erklaerung"),
+        {"step": "erklaerung", "idempotency_key": key, **dict.fromkeys(ALL_CONSENTS, "on")},
+    )
+    p = Participation.objects.get()
+    assert (p.person, p.signer_kind, p.signer) == (child, "representative", parent)
+
+
+def test_child_under_15_cannot_declare_alone(aoks, bv):
+    child = InsuredPersonFactory(birth_date=dt.date(2012, 6, 1))
+    with pytest.raises(services.NotEligible, match="gesetzliche Vertretung"):
+        declare(bv, child, now=at(2026, 5, 4))
+
+
+def test_child_15_to_17_declares_alone_and_representative_is_informed(
+    aoks, bv, mailoutbox, django_capture_on_commit_callbacks
+):
+    child = InsuredPersonFactory(birth_date=dt.date(2010, 2, 15))  # 16 in May 2026
+    parent = InsuredPersonFactory(birth_date=dt.date(1980, 9, 3))
+    parent.user.email = "eltern@example.org"
+    parent.user.save()
+    LegalRepresentationFactory(representative=parent, represented=child)
+    with django_capture_on_commit_callbacks(execute=True):
+        p = declare(bv, child, now=at(2026, 5, 4))
+    assert (p.signer_kind, p.signer) == ("self", None)
+    informed = [m for m in mailoutbox if m.to == ["eltern@example.org"]]
+    assert len(informed) == 1
+    assert bv.program.title not in informed[0].body
+
+
+# --- nobody sees another person's participation ------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["detail", "receipt", "ics", "cancel", "cancel_extraordinary", "doctor_change"])
+def test_other_persons_participation_is_404(client, hzv, gp, person, other_person, name):
+    p = declare(hzv, person, gp, now=at(2026, 12, 19))
+    client.force_login(other_person.user)
+    assert client.get(reverse(f"enrollment:{name}", kwargs={"pk": p.pk})).status_code == 404
+
+
+def test_other_person_cannot_revoke(client, hzv, gp, person, other_person):
+    p = declare(hzv, person, gp, now=timezone.now())
+    client.force_login(other_person.user)
+    assert client.post(reverse("enrollment:revoke", kwargs={"pk": p.pk})).status_code == 404
+    p.refresh_from_db()
+    assert p.status == Status.SUBMITTED
+
+
+def test_representative_sees_childs_participation_but_not_vice_versa(client, aoks, bv):
+    parent = InsuredPersonFactory()
+    child = InsuredPersonFactory(birth_date=dt.date(2010, 2, 15))
+    LegalRepresentationFactory(representative=parent, represented=child)
+    own = declare(bv, parent, now=at(2026, 5, 4))
+    childs = declare(bv, child, now=at(2026, 5, 4))
+    client.force_login(parent.user)
+    assert client.get(reverse("enrollment:detail", kwargs={"pk": childs.pk})).status_code == 200
+    client.force_login(child.user)
+    assert client.get(reverse("enrollment:detail", kwargs={"pk": own.pk})).status_code == 404
+
+
+def test_staff_account_without_insured_record_sees_nothing(client, hzv, gp, person):
+    p = declare(hzv, person, gp, now=at(2026, 12, 19))
+    client.force_login(UserFactory(is_staff=True))
+    assert client.get(reverse("enrollment:detail", kwargs={"pk": p.pk})).status_code == 404
+    assert "nicht mit Versichertendaten verbunden" in client.get(reverse("enrollment:dashboard")).content.decode()
+
+
+# --- status page, revoke, cancel -----------------------------------------------------------------
+
+
+def test_status_page_shows_countdown_and_revoke_button(client, bv, person):
+    now = timezone.now()
+    p = declare(bv, person, now=now)
+    client.force_login(person.user)
+    page = client.get(reverse("enrollment:detail", kwargs={"pk": p.pk})).content.decode()
+    assert "in der Widerrufsfrist" in page
+    assert p.revocation_deadline.strftime("%d.%m.%Y") in page
+    assert reverse("enrollment:revoke", kwargs={"pk": p.pk}) in page
+    response = client.post(reverse("enrollment:revoke", kwargs={"pk": p.pk}))
+    assert response.status_code == 302
+    p.refresh_from_db()
+    assert p.status == Status.REVOKED
+
+
+def test_status_page_after_deadline_explains_and_offers_cancellation(client, bv, person):
+    now = timezone.now()
+    p = declare(bv, person, now=now - dt.timedelta(days=40))
+    services.participation_start(participation=p, now=now - dt.timedelta(days=39))
+    client.force_login(person.user)
+    page = client.get(reverse("enrollment:detail", kwargs={"pk": p.pk})).content.decode()
+    assert reverse("enrollment:revoke", kwargs={"pk": p.pk}) not in page
+    assert "Widerruf nicht mehr möglich" in page
+    assert reverse("enrollment:cancel", kwargs={"pk": p.pk}) in page
+    # A stale form posted anyway is refused with the reason.
+    response = client.post(reverse("enrollment:revoke", kwargs={"pk": p.pk}), follow=True)
+    assert "Widerrufsfrist endete" in response.content.decode()
+    p.refresh_from_db()
+    assert p.status == Status.ACTIVE
+
+
+def test_cancel_shows_end_date_before_confirming(client, bv, person):
+    now = timezone.now()
+    p = declare(bv, person, now=now - dt.timedelta(days=40))
+    services.participation_start(participation=p, now=now - dt.timedelta(days=39))
+    term = p.cancellation_term(on=timezone.localdate(now))
+    client.force_login(person.user)
+    url = reverse("enrollment:cancel", kwargs={"pk": p.pk})
+    page = client.get(url).content.decode()
+    assert term.term_end.strftime("%d.%m.%Y") in page
+    assert title_of(client.post(url, {})).startswith("Fehler: ")
+    p.refresh_from_db()
+    assert p.status == Status.ACTIVE
+    assert client.post(url, {"confirm": "on"}).status_code == 302
+    p.refresh_from_db()
+    assert (p.status, p.end_date) == (Status.ENDING, term.term_end)
+
+
+def test_extraordinary_cancellation_request_needs_text_for_other(client, bv, person):
+    now = timezone.now()
+    p = declare(bv, person, now=now - dt.timedelta(days=40))
+    services.participation_start(participation=p, now=now - dt.timedelta(days=39))
+    client.force_login(person.user)
+    url = reverse("enrollment:cancel_extraordinary", kwargs={"pk": p.pk})
+    assert title_of(client.post(url, {"reason": "other"})).startswith("Fehler: ")
+    assert client.post(url, {"reason": "moved"}).status_code == 302
+    assert p.cancellation_requests.get().reason == "moved"
+
+
+def test_doctor_change_in_binding_asks_for_reason(client, hzv, gp, second_gp, person):
+    p = declare(hzv, person, gp, now=timezone.now())
+    client.force_login(person.user)
+    url = reverse("enrollment:doctor_change", kwargs={"pk": p.pk})
+    page = client.get(url).content.decode()
+    assert second_gp.name in page and 'name="reason"' in page
+    assert f'value="{gp.pk}"' not in page
+    assert title_of(client.post(url, {"provider": second_gp.pk})).startswith("Fehler: ")
+    assert client.post(url, {"provider": second_gp.pk, "reason": "moved"}).status_code == 302
+    assert p.doctor_changes.get().decision == "pending"
+
+
+# --- downloads ---------------------------------------------------------------------------------------
+
+
+def test_receipt_pdf_contains_all_deadlines(client, hzv, gp, person):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    p = declare(hzv, person, gp, now=at(2026, 12, 19, 10, 15))
+    client.force_login(person.user)
+    response = client.get(reverse("enrollment:receipt", kwargs={"pk": p.pk}))
+    assert response["Content-Type"] == "application/pdf"
+    reader = PdfReader(BytesIO(response.content))
+    text = " ".join(page.extract_text() for page in reader.pages)
+    text = " ".join(text.split())
+    for expected in (
+        "04.01.2027, 24:00 Uhr",
+        "01.04.2027",
+        "31.03.2028",
+        "29.02.2028",
+        "19.12.2026, 10:15",
+        person.kvnr,
+        gp.name,
+        "2026-1",
+        hzv.declaration_text,
+        hzv.consent_text,
+        "Samstag",
+    ):
+        assert expected in text, expected
+    assert reader.metadata.title.startswith("Empfangsbestätigung")
+    catalog = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in catalog  # tagged PDF (PDF/UA-1)
+    fonts = {str(f) for page in reader.pages for f in page["/Resources"]["/Font"].values()}
+    assert fonts
+
+
+def test_ics_lists_deadlines_as_all_day_events(client, hzv, gp, person):
+    p = declare(hzv, person, gp, now=at(2026, 12, 19, 10))
+    client.force_login(person.user)
+    response = client.get(reverse("enrollment:ics", kwargs={"pk": p.pk}))
+    body = response.content.decode()
+    assert response["Content-Type"].startswith("text/calendar")
+    assert body.startswith("BEGIN:VCALENDAR\r\n") and body.endswith("END:VCALENDAR\r\n")
+    assert "DTSTART;VALUE=DATE:20270104" in body
+    assert "DTSTART;VALUE=DATE:20270401" in body
+    assert "DTSTART;VALUE=DATE:20280229" in body
+    assert hzv.program.title not in body
+    assert all(len(line.encode()) <= 75 for line in body.split("\r\n"))
+
+
+# --- dashboard ------------------------------------------------------------------------------------
+
+
+def test_dashboard_lists_own_and_childrens_participations(client, aoks, bv, hzv, gp):
+    parent = InsuredPersonFactory(first_name="Paula")
+    child = InsuredPersonFactory(first_name="Kim", user=None, birth_date=dt.date(2016, 6, 1))
+    LegalRepresentationFactory(representative=parent, represented=child)
+    declare(hzv, parent, gp, now=at(2026, 12, 19))
+    declare(bv, child, now=at(2026, 12, 19), actor=parent.user)
+    client.force_login(parent.user)
+    page = client.get(reverse("enrollment:dashboard")).content.decode()
+    assert "Ihre Teilnahmen" in page and "Teilnahmen von Kim" in page
+    assert hzv.program.title in page and bv.program.title in page
+
+
+def test_dashboard_query_count_does_not_grow(client, aoks, django_assert_num_queries):
+    from tests.factories import ContractFactory, ProgramFactory
+
+    parent = InsuredPersonFactory()
+    children = [InsuredPersonFactory(user=None, birth_date=dt.date(2016, 6, 1)) for _ in range(3)]
+    for child in children:
+        LegalRepresentationFactory(representative=parent, represented=child)
+    client.force_login(parent.user)
+    url = reverse("enrollment:dashboard")
+    client.get(url)
+    with django_assert_num_queries(4):  # session, user, persons, participations
+        client.get(url)
+    for person in [parent, *children]:
+        for _ in range(3):
+            contract = ContractFactory(program=ProgramFactory(), start_rule="next_day")
+            declare(contract, person, now=at(2026, 5, 4), actor=parent.user)
+    with django_assert_num_queries(4):
+        response = client.get(url)
+    assert response.content.decode().count('href="/teilnahme/') >= 12

@@ -1,0 +1,126 @@
+"""Nearest participating providers: distance order, bounding box widening, filters, validity."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pytest
+
+from providers.models import ContractParticipation, ProviderKind
+from providers.selectors import (
+    RADII_KM,
+    ProviderFilters,
+    bounding_box,
+    haversine_km,
+    nearby_providers,
+)
+from tests.programs.catalogue_fixtures import make_provider
+
+pytestmark = pytest.mark.django_db
+
+TODAY = dt.date(2026, 11, 25)
+HASLACH = (48.2783, 8.0874)
+
+
+def test_haversine_known_distance():
+    # Stuttgart – München: about 190 km
+    assert haversine_km((48.7758, 9.1829), (48.1374, 11.5755)) == pytest.approx(190, abs=3)
+    assert haversine_km(HASLACH, HASLACH) == 0
+
+
+def test_bounding_box_contains_the_circle():
+    min_lat, max_lat, min_lon, max_lon = bounding_box(HASLACH, 10)
+    north = (HASLACH[0] + 10 / 111.0, HASLACH[1])
+    east_lon = HASLACH[1] + 10 / (111.0 * math.cos(math.radians(HASLACH[0])))
+    assert min_lat < HASLACH[0] < north[0] <= max_lat
+    assert max_lon >= east_lon - 1e-6 and min_lon < HASLACH[1]
+
+
+def names(page) -> list[str]:
+    return [hit.provider.name for hit in page.hits]
+
+
+def hzv_ids(catalogue) -> list[int]:
+    return [catalogue.hzv.contracts.get().pk]
+
+
+def test_sorted_by_distance_only_participants(catalogue):
+    page = nearby_providers(origin=HASLACH, contract_ids=hzv_ids(catalogue), on=TODAY)
+    assert names(page) == ["Praxis Dr. Nah", "Praxis Dr. Mittel", "Kardiologie Offenburg", "Praxis Konstanz"]
+    distances = [hit.distance_km for hit in page.hits]
+    assert distances == sorted(distances)
+    assert distances[0] < 0.2
+    assert page.radius_km is None  # too few nearby: every participant was considered
+    assert not page.has_next
+
+
+def test_dense_area_needs_only_the_first_box(catalogue, django_assert_num_queries):
+    contract = catalogue.hzv.contracts.get()
+    for i in range(12):
+        make_provider(f"Praxis {i:02d}", 48.28 + i / 2000, 8.09, contracts=[contract])
+    with django_assert_num_queries(2):  # candidates in the 10 km box, rows of the page
+        page = nearby_providers(origin=HASLACH, contract_ids=[contract.pk], on=TODAY, page_size=5)
+    assert page.radius_km == RADII_KM[0]
+    assert page.has_next
+    assert len(page.hits) == 5
+
+
+def test_pages_continue_in_distance_order(catalogue):
+    contract = catalogue.hzv.contracts.get()
+    for i in range(12):
+        make_provider(f"Praxis {i:02d}", 48.28 + i / 200, 8.09, contracts=[contract])
+    first = nearby_providers(origin=HASLACH, contract_ids=[contract.pk], on=TODAY, page_size=5)
+    second = nearby_providers(origin=HASLACH, contract_ids=[contract.pk], on=TODAY, page_size=5, page=2)
+    assert not set(names(first)) & set(names(second))
+    assert first.hits[-1].distance_km <= second.hits[0].distance_km
+    assert second.start_index == 6
+
+
+def test_filters_kind_specialty_accessibility_new_patients(catalogue):
+    ids = hzv_ids(catalogue)
+    kind = nearby_providers(
+        origin=HASLACH, contract_ids=ids, on=TODAY, filters=ProviderFilters(kinds=(ProviderKind.SPECIALIST,))
+    )
+    assert names(kind) == ["Kardiologie Offenburg"]
+    specialty = nearby_providers(
+        origin=HASLACH, contract_ids=ids, on=TODAY, filters=ProviderFilters(specialty="kardio")
+    )
+    assert names(specialty) == ["Kardiologie Offenburg"]
+    accessible = nearby_providers(
+        origin=HASLACH, contract_ids=ids, on=TODAY, filters=ProviderFilters(accessibility=("wheelchair_accessible",))
+    )
+    assert names(accessible) == ["Praxis Dr. Nah"]
+    assert accessible.hits[0].accessibility_labels == ["rollstuhlgerecht"]
+    new = nearby_providers(
+        origin=HASLACH, contract_ids=ids, on=TODAY, filters=ProviderFilters(accepts_new_patients=True)
+    )
+    assert "Praxis Dr. Mittel" not in names(new)
+
+
+def test_participation_must_be_valid_today(catalogue):
+    contract = catalogue.hzv.contracts.get()
+    ContractParticipation.objects.filter(provider__name="Praxis Dr. Nah").update(valid_until=dt.date(2025, 12, 31))
+    future = make_provider("Praxis Zukunft", 48.2784, 8.0875)
+    ContractParticipation.objects.create(provider=future, contract=contract, valid_from=dt.date(2027, 1, 1))
+    page = nearby_providers(origin=HASLACH, contract_ids=[contract.pk], on=TODAY)
+    assert "Praxis Dr. Nah" not in names(page)
+    assert "Praxis Zukunft" not in names(page)
+
+
+def test_without_program_any_current_contract_counts(catalogue):
+    page = nearby_providers(origin=HASLACH, contract_ids=None, on=TODAY)
+    assert "Praxis ohne Vertrag" not in names(page)
+    assert names(page)[0] == "Praxis Dr. Nah"
+
+
+def test_no_contracts_no_queries(catalogue, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        page = nearby_providers(origin=HASLACH, contract_ids=[], on=TODAY)
+    assert page.hits == []
+
+
+def test_absurd_page_numbers_are_clamped(catalogue):
+    page = nearby_providers(origin=HASLACH, contract_ids=hzv_ids(catalogue), on=TODAY, page=10**9)
+    assert page.page == 50
+    assert page.hits == []

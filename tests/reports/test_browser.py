@@ -1,0 +1,57 @@
+"""The report page in a real browser: htmx swaps fund, year and section in place (URL pushed),
+the same works without JavaScript, no axe (WCAG 2.1 AA) violations."""
+
+from __future__ import annotations
+
+import pytest
+
+from reports.generator import scaled
+from reports.services import report_year_get_or_create, report_year_publish
+from tests.reports.conftest import NOW, load
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def reports_2022_2023(aoks, plus_2023, plus_data, tmp_path):
+    previous = report_year_get_or_create(fund=aoks["aok-plus"], year=2022)
+    load(previous, scaled(plus_data, year=2022, factor=0.97, seed=2), tmp_path / "p2022")
+    report_year_publish(report_year=previous, now=NOW)
+    return plus_2023
+
+
+def test_report_switches_section_and_year_in_place(page, live_server, reports_2022_2023, assert_no_axe_violations):
+    page.goto(f"{live_server.url}/berichte/aok-plus/2023/")
+    assert page.title() == "Transparenzbericht AOK PLUS 2023 – Versorgungslotse"
+    assert_no_axe_violations(page)
+    page.evaluate("window.__kept = 1")  # survives only if the page is not reloaded
+
+    page.locator("a.report-sections__link[href$='abschnitt=widersprueche']").click()
+    page.wait_for_url("**/berichte/aok-plus/2023/?abschnitt=widersprueche")
+    page.wait_for_selector("#abschnitt-widersprueche")
+    assert page.locator("#abschnitt-bearbeitungszeiten").count() == 0
+    assert page.locator("text=Widerspruchsquote: 0,13").count() == 1
+
+    page.select_option("#id_jahr", "2022")
+    page.select_option("#id_abschnitt", "")
+    page.locator("form.report-switcher button[type=submit]").click()
+    page.wait_for_url("**/berichte/aok-plus/2022/")
+    page.wait_for_function("document.title.startsWith('Transparenzbericht AOK PLUS 2022')")
+    assert page.locator("h1").inner_text() == "Transparenzbericht AOK PLUS 2022"
+    assert page.evaluate("window.__kept") == 1
+    assert_no_axe_violations(page)
+
+
+def test_report_works_without_javascript(page_nojs, live_server, reports_2022_2023, assert_no_axe_violations):
+    page = page_nojs
+    page.goto(f"{live_server.url}/berichte/aok-plus/2023/")
+    page.select_option("#id_abschnitt", "bearbeitungszeiten")
+    page.locator("form.report-switcher button[type=submit]").click()
+    page.wait_for_url("**/berichte/aok-plus/2023/?abschnitt=bearbeitungszeiten")
+    assert page.locator("text=12,0 Tage").first.is_visible()
+    page.goto(f"{live_server.url}/berichte/vergleich/2023/")
+    assert page.locator("svg[role=img] title").count() >= 3
+    assert_no_axe_violations(page)
+    page.goto(f"{live_server.url}/berichte/aok-plus/2023/pdf/status/")
+    assert page.locator("#pdf-status button[type=submit]").count() == 1
+    assert_no_axe_violations(page)
