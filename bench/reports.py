@@ -96,6 +96,7 @@ def main() -> None:
         sys.exit("bench/reports.py needs PostgreSQL (DATABASE_URL=postgres://…)")
 
     print(f"database: {connection.settings_dict['NAME']} on {connection.settings_dict['HOST']}")
+    load_before = os.getloadavg()[0]
     call_command("migrate", verbosity=0)
     ensure_aoks()
     data = aok_plus_2023()
@@ -194,7 +195,8 @@ def main() -> None:
         "",
         f"Measured by `bench/reports.py` on {date.today().isoformat()} ({platform.processor() or platform.machine()}, "
         f"{os.cpu_count()} cores, PostgreSQL {connection.pg_version // 10000}, database `{connection.settings_dict['NAME']}`; "
-        "a shared development machine, so expect ±20 %). "
+        f"load average {fmt(load_before, 1)} at the start and {fmt(os.getloadavg()[0], 1)} at the end of the run: "
+        "a shared development machine, other test suites may run at the same time). "
         + (
             "Data: the published AOK PLUS 2023 report as case-level CSV files."
             if full_scale
@@ -203,7 +205,8 @@ def main() -> None:
         "",
         "| Step | Rows | Time | Ratio to baseline |",
         "|---|---:|---:|---|",
-        f"| Generate case-level CSV (applications.csv {fmt(size / 1e6)} MB) | {fmt(data.application_count)} | {fmt(generate_seconds, 1)} s | |",
+        f"| Generate case-level CSV (applications.csv {fmt(size / 1e6)} MB) | {fmt(data.application_count)} | "
+        + ("reused | |" if generate_seconds != generate_seconds else f"{fmt(generate_seconds, 1)} s | |"),
         f"| **Baseline**: plain `COPY` of applications.csv into an unlogged text table | {fmt(app_rows)} | {fmt(copy_seconds, 1)} s | 1,0 × |",
         f"| Import applications.csv (validate every row, COPY into staging, insert, rollups; one transaction) | {fmt(app_rows)} | {fmt(app_seconds, 1)} s | {fmt(app_seconds / copy_seconds, 1)} × COPY |",
         f"| Import throughput | | {fmt(app_rows / app_seconds)} rows/s | |",

@@ -27,7 +27,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if 
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.admin.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -130,7 +130,10 @@ STORAGES = {
     },
 }
 
-EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# Django 6.1 mailers (EMAIL_BACKEND is deprecated); console output unless configured.
+MAILERS = {"default": {"BACKEND": env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")}}
+# Absolute links in mails sent outside a request (daily command reminders).
+SITE_URL = env("SITE_URL", default="")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Versorgungslotse <noreply@versorgungslotse.example>")
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://versorgungslotse")}

@@ -2,14 +2,9 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.utils.translation import gettext_lazy as _
 
 from enrollment.accounts import views as account_views
 from programs import views as program_views
-
-admin.site.site_header = _("Versorgungslotse – Verwaltung")
-admin.site.site_title = _("Versorgungslotse")
-admin.site.index_title = _("Verwaltung der Kasse")
 
 urlpatterns = [
     path("", program_views.home, name="home"),

@@ -2,10 +2,11 @@
 
 Combines three sources, each answering with reasons (never a bare yes/no):
 1. `programs.eligibility.check_eligibility` — the catalogue rules (age at the start date,
-   place of residence and region restriction, fund);
+   place of residence and region restriction, fund, prerequisite programs running, exclusions
+   by running participations);
 2. `enrollment.representation.can_declare_for` — may this account declare for this person
-   (§ 36 SGB I);
-3. the checks here that need the person's participations: prerequisite programs active, no
+   (§ 36 SGB I); skipped for paper declarations, where staff record who signed;
+3. the checks here over the person's *open* participations (also those not yet started): no
    open participation in the same program, none in an excluded program, one HzV at a time,
    one DMP per indication.
 
@@ -21,7 +22,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from enrollment.lifecycle import OPEN_STATUSES, RUNNING_STATUSES
+from enrollment.lifecycle import OPEN_STATUSES
 from enrollment.models import InsuredPerson, Participation
 from enrollment.schedule import participation_schedule
 from programs.models import Contract, Fund, Program, ProgramType
@@ -68,13 +69,11 @@ def contract_for(program: Program, fund: Fund | int, *, on: dt.date) -> Contract
     )
 
 
-def participation_checks(
-    person: InsuredPerson, program: Program, *, exclude_pk: int | None = None, prerequisites: bool = True
-) -> list[Check]:
-    """The rules that depend on the person's other participations: no open participation in
-    the same program, one HzV, one DMP per indication, no excluded program (both directions,
-    open participations). With `prerequisites`, also the required programs (running; any HzV
-    satisfies an HzV prerequisite) — the online path leaves those to the catalogue rules."""
+def participation_checks(person: InsuredPerson, program: Program, *, exclude_pk: int | None = None) -> list[Check]:
+    """The rules that depend on the person's other *open* participations: none in the same
+    program, one HzV, one DMP per indication, no excluded program (both directions).
+    Prerequisites (running participations; any HzV satisfies an HzV prerequisite) are the
+    catalogue's rule (`catalogue_checks`)."""
     others = list(
         Participation.objects.filter(person=person, status__in=OPEN_STATUSES)
         .exclude(pk=exclude_pk)
@@ -143,28 +142,6 @@ def participation_checks(
             )
         )
 
-    if not prerequisites:
-        return checks
-    required_programs = list(program.prerequisites.all())
-    if required_programs:
-        running = list(
-            Participation.objects.filter(person=person, status__in=RUNNING_STATUSES).values_list(
-                "program_id", "program_type"
-            )
-        )
-        running_ids = {pk for pk, _type in running}
-        running_hzv = any(kind == ProgramType.HZV for _pk, kind in running)
-        for required in required_programs:
-            ok = required.pk in running_ids or (required.program_type == ProgramType.HZV and running_hzv)
-            checks.append(
-                Check(
-                    f"prerequisite_{required.pk}",
-                    ok,
-                    _("Sie nehmen an „%(title)s“ teil (Voraussetzung).") % {"title": required.title}
-                    if ok
-                    else _("Voraussetzung ist eine laufende Teilnahme an „%(title)s“.") % {"title": required.title},
-                )
-            )
     return checks
 
 
@@ -279,7 +256,7 @@ def eligibility_for(
         result.inform_representatives = decision.inform_representatives
         result.representatives = decision.representatives
     reported = {c.code for c in result.checks if not c.ok}
-    for check in participation_checks(person, program, prerequisites=False):
+    for check in participation_checks(person, program):
         duplicate = (check.code == "no_duplicate" and "already_enrolled" in reported) or (
             check.code == "no_excluded" and "excluded" in reported
         )

@@ -22,7 +22,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from enrollment import notifications
-from enrollment.eligibility import Check, eligibility_for, participation_checks
+from enrollment.eligibility import Check, eligibility_for
 from enrollment.lifecycle import (
     CANCELLABLE_STATUSES,
     REVOCABLE_STATUSES,
@@ -341,9 +341,13 @@ def participation_declare(
                     signer_kind, signer = SignerKind.SELF, None
                 inform = eligibility.representatives if eligibility.inform_representatives else ()
             else:
-                problems = [c for c in participation_checks(person, program) if not c.ok]
-                if problems:
-                    raise NotEligible(problems)
+                # The same rules as online (age at the start, region, fund, prerequisites,
+                # duplicates); who signed is checked below instead of the account's rights.
+                eligibility = eligibility_for(
+                    user=None, person=person, program=program, on=declared_on, channel_online=False
+                )
+                if eligibility.problems:
+                    raise NotEligible(eligibility.problems)
                 signer_kind, signer = _signer_for_paper(
                     person=person, contract=contract, signer=signer, declared_on=declared_on
                 )

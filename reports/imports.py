@@ -37,7 +37,6 @@ from reports import rollups
 from reports.models import (
     CATEGORY_BRANCHES,
     CATEGORY_BY_TOKEN,
-    CATEGORY_TOKENS,
     OUTCOME_BY_TOKEN,
     Branch,
     ComplaintChannel,
@@ -761,7 +760,3 @@ def import_stream(
     finally:
         if stage is not None:
             stage.drop()
-
-
-def category_token(value: int) -> str:
-    return CATEGORY_TOKENS[value]

@@ -23,6 +23,10 @@ def _fresh_page_cache():
     """Catalogue pages are cached (programs.caching); no test may see another test's pages."""
     from django.core.cache import cache
 
+    from programs.caching import clear_local_pages
+
     cache.clear()
+    clear_local_pages()
     yield
     cache.clear()
+    clear_local_pages()

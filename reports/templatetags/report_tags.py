@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import template
 
 from reports.charts import render_chart
-from reports.formatting import format_number, format_percent, format_points
+from reports.formatting import format_number, format_percent
 from reports.tables import Table, format_cell
 
 register = template.Library()
@@ -21,16 +21,6 @@ def num(value, places=None):
 def pct(value, places=1):
     """Decimal("95.9") → "95,9 %"."""
     return format_percent(value, int(places))
-
-
-@register.filter
-def points(value):
-    return format_points(value)
-
-
-@register.filter
-def signed_pct(value):
-    return format_percent(value, 1, sign=True)
 
 
 @register.simple_tag

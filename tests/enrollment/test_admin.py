@@ -222,3 +222,13 @@ def test_admin_decides_doctor_change(client, staff, hzv, gp, second_gp, person):
     assert client.post(url, {"decision": "approve", "effective_date": "2026-04-01"}).status_code == 302
     req.refresh_from_db()
     assert (req.decision, req.effective_date, req.decided_by) == ("approved", dt.date(2026, 4, 1), staff)
+
+
+def test_paper_declaration_checks_the_same_eligibility_rules(client, staff, hzv, gp, person):
+    hzv.program.min_age = 70
+    hzv.program.save()
+    client.force_login(staff)
+    response = paper_post(client, hzv, person, gp)
+    assert response.status_code == 200
+    assert "erst ab 70 Jahren" in response.content.decode()
+    assert not Participation.objects.exists()
