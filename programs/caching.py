@@ -19,7 +19,8 @@ another visitor's token and the strict CSP keeps working.
 
 Invalidation
 ============
-``catalogue_version()`` is a random token in the cache; every key contains it. Saving or
+``catalogue_version()`` is a random token in the cache (each process rereads it at most
+every :data:`VERSION_MEMO_SECONDS`); every key contains it. Saving or
 deleting a Program, Contract, Fund, FundRegion, Provider or ContractParticipation, and
 changing a program's regions, prerequisites or exclusions, calls
 ``bump_catalogue_version()`` (signal handlers in ``programs.signals``, so admin edits,
@@ -32,15 +33,23 @@ With more than one process the cache must be shared (``CACHE_URL=redis://…``, 
 or ``filecache://…``): with the default per-process ``locmem`` cache a bump reaches only the
 process that saved.
 
+Each process also keeps the last :data:`LOCAL_ENTRIES` pages in memory in front of the
+shared cache; their keys contain the version too, so they follow the same invalidation.
+
 Responses carry ``Vary: HX-Request, Cookie, Accept-Language`` for any cache in between.
+``settings.CATALOGUE_PAGE_CACHE = False`` switches the cache off (the benchmark measures both).
 """
 
 from __future__ import annotations
 
 import hashlib
+import threading
+import time
 import uuid
+from collections import OrderedDict
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
@@ -58,17 +67,59 @@ VARY = ("HX-Request", "Cookie", "Accept-Language")
 _RENDERING_FOR_CACHE = "_catalogue_render_for_cache"
 
 
+#: Seconds a process reuses the version it read (saves a cache read per request; another
+#: process's bump is seen at most this late, this process's own bump at once).
+VERSION_MEMO_SECONDS = 1.0
+_memo: dict[str, tuple[float, str]] = {}
+
+
 def catalogue_version() -> str:
+    now = time.monotonic()
+    memo = _memo.get(VERSION_KEY)
+    if memo is not None and now - memo[0] < VERSION_MEMO_SECONDS:
+        return memo[1]
     version = cache.get(VERSION_KEY)
     if version is None:
         cache.add(VERSION_KEY, uuid.uuid4().hex, None)
         version = cache.get(VERSION_KEY) or "0"
+    _memo[VERSION_KEY] = (now, version)
     return version
 
 
 def bump_catalogue_version() -> None:
     """Invalidate every cached catalogue page (all languages, all variants)."""
-    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+    version = uuid.uuid4().hex
+    cache.set(VERSION_KEY, version, None)
+    _memo[VERSION_KEY] = (time.monotonic(), version)
+
+
+#: Pages a process keeps in memory in front of the shared cache (a hit then needs no cache
+#: read at all). Keys contain the catalogue version, so an entry is never served after the
+#: process has seen a newer version (at most VERSION_MEMO_SECONDS after a bump elsewhere).
+LOCAL_ENTRIES = 256
+_local: OrderedDict[str, tuple[bytes, str]] = OrderedDict()
+_local_lock = threading.Lock()
+
+
+def _local_get(key: str):
+    with _local_lock:
+        entry = _local.get(key)
+        if entry is not None:
+            _local.move_to_end(key)
+        return entry
+
+
+def _local_set(key: str, entry) -> None:
+    with _local_lock:
+        _local[key] = entry
+        _local.move_to_end(key)
+        while len(_local) > LOCAL_ENTRIES:
+            _local.popitem(last=False)
+
+
+def clear_local_pages() -> None:
+    with _local_lock:
+        _local.clear()
 
 
 def render_page(request: HttpRequest, template_name: str, context: dict, **kwargs) -> HttpResponse:
@@ -88,6 +139,8 @@ def _fill_holes(content: bytes, request: HttpRequest) -> bytes:
 
 
 def _cacheable(request: HttpRequest) -> bool:
+    if not getattr(settings, "CATALOGUE_PAGE_CACHE", True):
+        return False
     if request.method not in ("GET", "HEAD"):
         return False
     user = getattr(request, "user", None)
@@ -114,7 +167,11 @@ def cache_anonymous_page(view):
             patch_vary_headers(response, VARY)
             return response
         key = page_cache_key(request)
-        entry = cache.get(key)
+        entry = _local_get(key)
+        if entry is None:
+            entry = cache.get(key)
+            if entry is not None:
+                _local_set(key, entry)
         if entry is not None:
             content, content_type = entry
             response = HttpResponse(_fill_holes(content, request), content_type=content_type)
@@ -126,7 +183,9 @@ def cache_anonymous_page(view):
             finally:
                 setattr(request, _RENDERING_FOR_CACHE, False)
             if response.status_code == 200 and not response.streaming and not response.cookies:
-                cache.set(key, (response.content, response["Content-Type"]), PAGE_TIMEOUT)
+                entry = (response.content, response["Content-Type"])
+                cache.set(key, entry, PAGE_TIMEOUT)
+                _local_set(key, entry)
                 response["X-Catalogue-Cache"] = "miss"
             if not response.streaming:
                 response.content = _fill_holes(response.content, request)

@@ -15,18 +15,25 @@ API
         age=34,                      # or birth_date=date(1985, 4, 12) (age is computed on `on`)
         land_codes={"BW"},           # the places the person may live in (from the PLZ lookup
         kreis_keys={"08317"},        #   or the insured record); a PLZ crossing borders gives
-        gemeinde_keys={"08317046"},  #   several candidates
+        gemeinde_keys={"08317043"},  #   several candidates
         fund_id=aok_bw.pk,           # the person's (or the responsible) fund, None = unknown
         active_program_ids={hzv.pk}, # running participations; None = unknown (anonymous)
     )
-    result = check_eligibility(program, ctx, on=today)
+    result = check_eligibility(program, ctx, on=today)   # on: default ctx.on, else today
     result.eligible      # True when no reason speaks against it
-    result.reasons       # list[Reason]: why not — each Reason has .code and .text
+    result.reasons       # list[Reason]: why not — each Reason has .code (ReasonCode), .text
+                         #   (plain words, active language) and .related (e.g. the required
+                         #   program)
     result.open_points   # list[Reason]: conditions we could not check (age, place or
                          #   participations unknown); shown as "only if …"
     result.certain       # eligible and nothing left open
 
-``check_many(programs, ctx, on=…)`` returns ``{program.pk: EligibilityResult}``.
+For an insured person: ``PersonContext.for_person(person, on=today, start_date=None)``
+(alias ``EligibilityContext``) builds the context from the record — age from the birth date
+(on ``start_date`` if given, e.g. the expected start of participation), Gemeinde/Kreis/Land,
+fund and running participations (``enrollment.lifecycle.RUNNING_STATUSES``); it queries, the
+rules do not. ``check_many(programs, ctx, on=…)`` returns ``{program.pk: EligibilityResult}``.
+Without `prefetch_for_eligibility` the check still works but queries per program.
 
 Rules (each one gives one reason, all reasons are collected, never only the first):
 
@@ -192,13 +199,61 @@ def current_contracts_prefetch(on: dt.date) -> Prefetch:
     )
 
 
-def prefetch_for_eligibility(qs: QuerySet, *, on: dt.date) -> QuerySet:
-    """Everything ``check_eligibility`` reads, in six queries for any number of programs."""
+@dataclass(frozen=True)
+class FundBrief:
+    id: int
+    name: str
+    short_name: str
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+
+@dataclass(frozen=True)
+class ContractBrief:
+    """What lists and the rules read of a current contract (no texts, no model instance)."""
+
+    id: int
+    fund_id: int
+    fund: FundBrief
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+
+def attach_current_contracts(programs: Iterable[Program], *, on: dt.date, using: str | None = None) -> None:
+    """Set ``program.current_contracts`` to `ContractBrief`s of the contracts valid on `on`
+    (one query of tuples for any number of programs; a DMP has a contract with every AOK)."""
+    from programs.models import Contract
+
+    programs = list(programs)
+    if not programs:
+        return
+    by_program: dict[int, list[ContractBrief]] = {p.pk: [] for p in programs}
+    valid = Q(valid_from__lte=on) & (Q(valid_until__isnull=True) | Q(valid_until__gte=on))
+    rows = (
+        Contract.objects.using(using)
+        .filter(valid, program_id__in=list(by_program))
+        .order_by("fund__name", "pk")
+        .values_list("pk", "program_id", "fund_id", "fund__name", "fund__short_name")
+    )
+    for pk, program_id, fund_id, name, short_name in rows:
+        by_program[program_id].append(ContractBrief(pk, fund_id, FundBrief(fund_id, name, short_name)))
+    for program in programs:
+        program.current_contracts = by_program[program.pk]
+
+
+def prefetch_for_eligibility(qs: QuerySet, *, on: dt.date, contracts: bool = True) -> QuerySet:
+    """Everything ``check_eligibility`` reads, in six queries for any number of programs.
+    With ``contracts=False`` the caller attaches them (`attach_current_contracts`)."""
     from programs.models import Program
 
     related = Program.objects.only("id", "slug", "title", "title_en", "program_type")
+    if contracts:
+        qs = qs.prefetch_related(current_contracts_prefetch(on))
     return qs.prefetch_related(
-        current_contracts_prefetch(on),
         "region_lands",
         "region_kreise",
         "region_gemeinden",

@@ -18,6 +18,22 @@ from programs.models import DmpIndication, ProgramType
 from programs.search import MAX_QUERY_LENGTH
 
 MIN_AGE, MAX_AGE = 0, 120
+
+
+class Select(forms.Select):
+    """`forms.Select` rendered by one template (Django's includes a template per option)."""
+
+    template_name = "programs/widgets/select.html"
+
+
+class CheckboxSelectMultiple(forms.CheckboxSelectMultiple):
+    option_template_name = "programs/widgets/check_option.html"
+
+
+class RadioSelect(forms.RadioSelect):
+    option_template_name = "programs/widgets/check_option.html"
+
+
 _SPACES = re.compile(r"\s+")
 
 
@@ -105,7 +121,7 @@ class PlaceForm(forms.Form):
     ort = PlaceChoiceField(
         label=_("Ihr Wohnort"),
         required=False,
-        widget=forms.RadioSelect,
+        widget=RadioSelect,
         help_text=_("Ihre Postleitzahl gehört zu mehreren Orten. Bitte wählen Sie Ihren Wohnort."),
         error_messages={
             "required": _("Bitte wählen Sie Ihren Wohnort."),
@@ -134,12 +150,15 @@ class CatalogueForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
     typ = forms.MultipleChoiceField(
-        label=_("Art des Programms"), required=False, choices=ProgramType.choices, widget=forms.CheckboxSelectMultiple
+        label=_("Art des Programms"), required=False, choices=ProgramType.choices, widget=CheckboxSelectMultiple
     )
     erkrankung = forms.ChoiceField(
-        label=_("Erkrankung"), required=False, choices=[("", _("alle Erkrankungen")), *DmpIndication.choices]
+        label=_("Erkrankung"),
+        required=False,
+        choices=[("", _("alle Erkrankungen")), *DmpIndication.choices],
+        widget=Select,
     )
-    kasse = forms.ChoiceField(label=_("Krankenkasse"), required=False)
+    kasse = forms.ChoiceField(label=_("Krankenkasse"), required=False, widget=Select)
     plz = PostalCodeField(help_text=_("Zeigt die Programme, die es dort gibt"))
     ort = forms.CharField(required=False, widget=forms.HiddenInput)
     alter = AgeField()
@@ -153,6 +172,7 @@ class CatalogueForm(forms.Form):
         label=_("Sortierung"),
         required=False,
         choices=[("relevance", _("Relevanz")), ("name", _("Name"))],
+        widget=Select,
     )
 
     def __init__(self, *args, funds=(), **kwargs):
@@ -214,11 +234,13 @@ class DeadlineCalculatorForm(forms.Form):
     land = forms.ChoiceField(
         label=_("Bundesland, in dem Sie wohnen"),
         choices=[("", _("bitte wählen")), *LAND_CHOICES],
+        widget=Select,
         error_messages={"required": _("Bitte wählen Sie Ihr Bundesland.")},
     )
     kasse = forms.ChoiceField(
         label=_("Ihre Krankenkasse"),
         required=False,
+        widget=Select,
         help_text=_("Feiertage am Sitz Ihrer Kasse verlängern die Frist ebenfalls"),
     )
 

@@ -255,6 +255,12 @@ def _catalogue_changed() -> None:
     bump_catalogue_version()
 
 
+def _record_search_words(programs, *, using: str | None = None) -> None:
+    from programs.search import record_search_words
+
+    record_search_words((p.search_text for p in programs), using=using)
+
+
 class ProgramQuerySet(models.QuerySet):
     """Bulk writes keep the search columns and the page cache right, as save() does
     (seed and import commands use bulk_create/bulk_update; `update()` does not: call
@@ -265,6 +271,7 @@ class ProgramQuerySet(models.QuerySet):
         for obj in objs:
             obj.fill_derived_fields()
         result = super().bulk_create(objs, *args, **kwargs)
+        _record_search_words(objs, using=self.db)
         _catalogue_changed()
         return result
 
@@ -275,6 +282,8 @@ class ProgramQuerySet(models.QuerySet):
                 obj.fill_derived_fields()
             fields += [name for name in ("search_title", "search_text") if name not in fields]
         result = super().bulk_update(objs, fields, *args, **kwargs)
+        if "search_text" in fields:
+            _record_search_words(objs, using=self.db)
         _catalogue_changed()
         return result
 
@@ -330,6 +339,8 @@ class Program(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = ProgramQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("Versorgungsprogramm")
         verbose_name_plural = _("Versorgungsprogramme")
@@ -352,7 +363,13 @@ class Program(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    objects = ProgramQuerySet.as_manager()
+    def save(self, *args, **kwargs):
+        self.fill_derived_fields()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_title", "search_text"}
+        super().save(*args, **kwargs)
+        _record_search_words([self], using=kwargs.get("using") or self._state.db)
 
     def fill_derived_fields(self) -> None:
         """Legal basis from the type (if empty) and the search columns from the texts."""
@@ -362,13 +379,6 @@ class Program(models.Model):
 
         for name, value in search_columns(self).items():
             setattr(self, name, value)
-
-    def save(self, *args, **kwargs):
-        self.fill_derived_fields()
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "search_title", "search_text"}
-        super().save(*args, **kwargs)
 
     def localized(self, field: str) -> str:
         """The English text of `field` when English is active and given, else German."""
@@ -389,6 +399,22 @@ class Program(models.Model):
     @property
     def display_description(self) -> str:
         return self.localized("description")
+
+
+class SearchWord(models.Model):
+    """The vocabulary of the search columns: every word (5–60 letters) some program's
+    `search_text` uses. Typo tolerance (programs.search) compares a query word with these
+    words by trigram similarity (pg_trgm, GIN index on PostgreSQL) and searches the close
+    ones. Words are added on save; `rebuild_search_columns()` drops unused ones."""
+
+    word = models.CharField(max_length=60, unique=True)
+
+    class Meta:
+        verbose_name = _("Suchwort")
+        verbose_name_plural = _("Suchwörter")
+
+    def __str__(self) -> str:
+        return self.word
 
 
 class StartRule(models.TextChoices):
@@ -421,8 +447,6 @@ class Contract(models.Model):
     enrollment policy as data (revocation, binding, renewal, notice, start rule) together
     with the texts shown in the electronic declaration.
     """
-
-    objects = ContractQuerySet.as_manager()
 
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="contracts")
     fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="contracts")
@@ -475,6 +499,8 @@ class Contract(models.Model):
     revocation_instruction = models.TextField(_("Widerrufsbelehrung"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ContractQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("Vertrag")

@@ -24,22 +24,31 @@ The query is parsed by :func:`parse_query` into terms (AND) with alternatives (O
   ``-erkrankung``, ``-beschwerden`` …) also try their first part: ``Rückenschmerzen`` →
   ``rucken``; the other way round, a term of five or more letters matches *inside* words, so
   ``Krebs`` finds ``Brustkrebs`` and ``Herz`` (a word start) finds ``Herzinsuffizienz``;
-* **stemming** — a light German suffix stripper (:func:`light_stem`: ``-en``, ``-er``,
-  ``-e``, ``-n``, ``-s`` …) on both databases, and on PostgreSQL additionally the Snowball
-  ``german`` stemmer with prefix matching (``to_tsquery('german', 'term:*')``);
+* **stemming and prefixes** — a light German suffix stripper (:func:`light_stem`: ``-en``,
+  ``-er``, ``-e``, ``-n``, ``-s`` …) whose stem matches as a prefix (``Schulungen`` →
+  ``schulung…``, ``Kindern`` → ``kind…``), on both databases;
 * **lay synonyms** — a small dictionary (:data:`SYNONYMS`): ``Zucker`` → Diabetes,
   ``Krebs`` → Onkologie/Tumor, ``Lunge`` → COPD/Asthma …;
-* **typos** (PostgreSQL only) — trigram word similarity (``pg_trgm``, threshold 0.6) for
-  terms of five or more letters: ``Diabetis`` finds ``Diabetes``.
+* **typos** (PostgreSQL only) — a term of five or more letters also matches the words of
+  the catalogue's vocabulary (:class:`programs.models.SearchWord`) with a ``pg_trgm``
+  similarity of at least :data:`TYPO_SIMILARITY`: ``Diabetis`` finds ``Diabetes``
+  (similarity 0.5), ``Herzinsufizienz`` finds ``Herzinsuffizienz``. The vocabulary lookup
+  is a sub-select in the same query (GIN trigram index on the word), so it costs no extra
+  round trip.
 
 Stems shorter than five letters only match at a word start (``" ruck"``), so ``Rücken``
 does not find ``Bluthochdruck``; the whole word (five letters or more) still matches
 anywhere (``krebs`` in ``brustkrebs``).
 
-Indexes (PostgreSQL, created by migration ``programs.0003`` only on that database): GIN
-trigram index on ``search_text`` (serves ``LIKE '%…%'`` and the ``%>`` word-similarity
-operator) and a GIN index on ``to_tsvector('german', search_text)``. SQLite scans; with
-1,500 programs that takes about a millisecond.
+Indexes (PostgreSQL, created by migrations ``programs.0003``/``0004`` only on that database):
+GIN trigram indexes on ``search_text`` and ``search_title`` (``LIKE '%…%'``) and on the
+vocabulary's words (``%`` similarity). With 1,500 programs the planner mostly scans the
+table (about 3 ms for a query); the indexes keep it fast when the catalogue grows.
+
+Why not ``to_tsvector('german', …)``: computing it per row at query time made a search
+cost 200–400 ms with 1,500 programs (the planner does not use the functional index in an
+OR with other conditions), and a stored ``tsvector`` column cannot exist on SQLite. The
+light stemmer gives the same recall for the catalogue's German, on both databases.
 
 Queries longer than :data:`MAX_QUERY_LENGTH` characters are cut (the view says so) and at
 most :data:`MAX_TERMS` terms are used.
@@ -53,8 +62,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db import connections
-from django.db.models import Case, ExpressionWrapper, FloatField, IntegerField, Q, QuerySet, Value, When
+from django.db import connections, transaction
+from django.db.models import (
+    BooleanField,
+    Case,
+    Expression,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast
 from django.utils import translation
 
@@ -67,6 +88,10 @@ MAX_TERMS = 8
 MIN_INFIX_LENGTH = 5
 #: Terms at least this long also match by trigram similarity (PostgreSQL).
 MIN_FUZZY_LENGTH = 5
+#: pg_trgm similarity a vocabulary word needs to count as the same word misspelt.
+TYPO_SIMILARITY = 0.5
+#: Longest word kept in the vocabulary (longer "words" are codes or noise).
+MAX_WORD_LENGTH = 60
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 
@@ -321,7 +346,39 @@ def rebuild_search_columns(queryset: QuerySet | None = None, *, batch_size: int 
     if changed:
         Program.objects.bulk_update(changed, ["search_title", "search_text"])
         count += len(changed)
+    rebuild_vocabulary()
     return count
+
+
+def document_words(text: str) -> set[str]:
+    """The words of a folded text that typo tolerance can match (letters only, 5–60 long)."""
+    return {w for w in text.split() if MIN_FUZZY_LENGTH <= len(w) <= MAX_WORD_LENGTH and w.isalpha()}
+
+
+def record_search_words(texts, *, using: str | None = None) -> None:
+    """Add the words of `texts` (folded search texts) to the vocabulary (idempotent)."""
+    from programs.models import SearchWord
+
+    words: set[str] = set()
+    for text in texts:
+        words |= document_words(text or "")
+    if words:
+        SearchWord.objects.using(using).bulk_create(
+            [SearchWord(word=w) for w in sorted(words)], ignore_conflicts=True, batch_size=1000
+        )
+
+
+def rebuild_vocabulary() -> int:
+    """Make the vocabulary exactly the words of all programs' search texts."""
+    from programs.models import Program, SearchWord
+
+    words: set[str] = set()
+    for text in Program.objects.values_list("search_text", flat=True).iterator(chunk_size=500):
+        words |= document_words(text)
+    with transaction.atomic():
+        SearchWord.objects.all().delete()
+        record_search_words([" ".join(sorted(words))])
+    return len(words)
 
 
 # --- querying ---------------------------------------------------------------------------------
@@ -331,22 +388,49 @@ def _is_postgres(qs: QuerySet) -> bool:
     return connections[qs.db].vendor == "postgresql"
 
 
+class SimilarWordIn(Expression):
+    """``column LIKE ANY (words of the vocabulary similar to `word`)`` — PostgreSQL only.
+
+    The vocabulary is read in a sub-select of the same query (an InitPlan, evaluated once);
+    ``%`` uses the GIN trigram index, ``similarity() >= threshold`` keeps close words only.
+    """
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, column: str | Expression, word: str, threshold: float = TYPO_SIMILARITY):
+        super().__init__()
+        self.column = F(column) if isinstance(column, str) else column
+        self.word = word
+        self.threshold = threshold
+
+    def get_source_expressions(self):
+        return [self.column]
+
+    def set_source_expressions(self, exprs):
+        (self.column,) = exprs
+
+    def as_sql(self, compiler, connection):
+        from programs.models import SearchWord
+
+        column_sql, column_params = compiler.compile(self.column)
+        table = connection.ops.quote_name(SearchWord._meta.db_table)
+        # Identifiers come from the compiler and quote_name; the word is a parameter.
+        sql = (
+            f"{column_sql} LIKE ANY (ARRAY(SELECT '%%' || w.word || '%%' FROM {table} w "  # noqa: S608
+            "WHERE w.word %% %s AND similarity(w.word, %s) >= %s))"
+        )
+        return sql, (*column_params, self.word, self.word, self.threshold)
+
+
 def _term_q(term: Term, *, postgres: bool) -> Q:
     q = Q()
     for pattern in term.patterns:
         q |= Q(search_text__contains=pattern)
     if postgres:
         for word in term.fuzzy:
-            q |= Q(search_text__trigram_word_similar=word)
-        q |= Q(search_fts=_prefix_tsquery(term))
+            q |= Q(SimilarWordIn("search_text", word))
     return q
-
-
-def _prefix_tsquery(term: Term):
-    from django.contrib.postgres.search import SearchQuery
-
-    raw = " | ".join(f"{a}:*" for a in term.alternatives if a.isalnum())
-    return SearchQuery(raw or "x", config="german", search_type="raw")
 
 
 def search_filter(query: ParsedQuery, *, postgres: bool) -> Q:
@@ -385,13 +469,11 @@ def apply_search(qs: QuerySet, query: ParsedQuery) -> QuerySet:
     if not query:
         return qs.annotate(rank=Value(0.0))
     postgres = _is_postgres(qs)
-    if postgres:
-        from django.contrib.postgres.search import SearchVector, TrigramWordSimilarity
-
-        qs = qs.alias(search_fts=SearchVector("search_text", config="german"))
     qs = qs.filter(search_filter(query, postgres=postgres))
     score = _title_score(query.terms)
     if postgres:
+        from django.contrib.postgres.search import TrigramWordSimilarity
+
         similarity = TrigramWordSimilarity(" ".join(query.words), "search_title")
         qs = qs.annotate(rank=ExpressionWrapper(Cast(score, FloatField()) + similarity, output_field=FloatField()))
     else:

@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import get_language
 
 from programs.aok import LAENDER, LAND_CODE_BY_AGS
-from programs.eligibility import PersonContext, current_contracts_prefetch, prefetch_for_eligibility
+from programs.eligibility import PersonContext, attach_current_contracts, prefetch_for_eligibility
 from programs.models import (
     Contract,
     DmpIndication,
@@ -309,17 +309,6 @@ def valid_on_q(on: date, prefix: str = "") -> Q:
     )
 
 
-def published_programs(*, on: date) -> QuerySet[Program]:
-    """Published programs with at least one contract valid on `on` (what the public sees)."""
-    current = Contract.objects.filter(valid_on_q(on), program=OuterRef("pk"))
-    return Program.objects.filter(Exists(current), is_published=True)
-
-
-def offered_by(qs: QuerySet[Program], fund_ids: list[int], *, on: date) -> QuerySet[Program]:
-    current = Contract.objects.filter(valid_on_q(on), program=OuterRef("pk"), fund_id__in=fund_ids)
-    return qs.filter(Exists(current))
-
-
 def available_in(
     qs: QuerySet[Program], *, land_codes: Iterable[str], kreis_keys: Iterable[str], gemeinde_keys: Iterable[str]
 ) -> QuerySet[Program]:
@@ -387,8 +376,8 @@ def display_title_order() -> list:
 
 
 def catalogue_programs(filters: CatalogueFilters, *, on: date) -> QuerySet[Program]:
-    """The filtered, searched and ordered catalogue (no prefetching; see `with_list_data`)."""
-    qs = published_programs(on=on)
+    """The filtered, searched and ordered catalogue (no prefetching; see `list_rows`)."""
+    qs = Program.objects.filter(is_published=True)
     if filters.types:
         qs = qs.filter(program_type__in=filters.types)
     fund_ids = list(filters.fund_ids)
@@ -399,8 +388,9 @@ def catalogue_programs(filters: CatalogueFilters, *, on: date) -> QuerySet[Progr
         )
         if not fund_ids:
             fund_ids = place.fund_ids
-    if fund_ids:
-        qs = offered_by(qs, fund_ids, on=on)
+    # A current contract (with one of the funds, if asked): what the public sees.
+    current = Contract.objects.filter(valid_on_q(on), program=OuterRef("pk"))
+    qs = qs.filter(Exists(current.filter(fund_id__in=fund_ids) if fund_ids else current))
     if filters.age is not None and filters.restrict_to_person:
         qs = for_age(qs, filters.age)
     if filters.condition:
@@ -419,21 +409,46 @@ LIST_FIELDS = (
 )  # fmt: skip
 
 
-def with_list_data(qs: QuerySet[Program], *, on: date, eligibility: bool) -> QuerySet[Program]:
-    """What a result row shows: current contracts with funds (1 query), and with
-    `eligibility` the relations the rules read (5 more). Constant in the number of rows."""
-    qs = qs.only(*LIST_FIELDS)
+def list_rows(ids: list[int], *, on: date, eligibility: bool) -> list[Program]:
+    """The programs `ids` in that order with what a result row shows: current contracts as
+    tuples (1 query) and, with `eligibility`, the relations the rules read (5 more).
+    Constant in the number of rows."""
+    if not ids:
+        return []
+    qs = Program.objects.filter(pk__in=ids).only(*LIST_FIELDS)
     if eligibility:
-        return prefetch_for_eligibility(qs, on=on)
-    return qs.prefetch_related(current_contracts_prefetch(on))
+        qs = prefetch_for_eligibility(qs, on=on, contracts=False)
+    by_id = {p.pk: p for p in qs}
+    programs = [by_id[pk] for pk in ids if pk in by_id]
+    attach_current_contracts(programs, on=on)
+    return programs
 
 
-def programs_by_type(qs: QuerySet[Program]) -> list[tuple[str, str, list[Program]]]:
-    """[(type value, type label, programs)] in the order of ProgramType; empty types left out."""
-    groups: dict[str, list[Program]] = {}
-    for program in qs:
-        groups.setdefault(program.program_type, []).append(program)
-    return [(t.value, t.label, groups[t.value]) for t in ProgramType if t.value in groups]
+def programs_by_type(qs: QuerySet[Program], *, per_type: int) -> list[dict]:
+    """[{type, label, count, programs: the first `per_type` by title}] in ProgramType order,
+    empty types left out. Two queries whatever the size of the catalogue: ids, types and
+    titles of every match (the filter is compiled and run once), then the shown rows."""
+    english = (get_language() or "de").startswith("en")
+    by_type: dict[str, list[tuple[str, int]]] = {}
+    for pk, program_type, title, title_en in qs.order_by().values_list("pk", "program_type", "title", "title_en"):
+        by_type.setdefault(program_type, []).append(((title_en if english and title_en else title).casefold(), pk))
+    shown: dict[str, list[int]] = {}
+    for program_type, items in by_type.items():
+        items.sort()
+        shown[program_type] = [pk for _, pk in items[:per_type]]
+    ids = [pk for pks in shown.values() for pk in pks]
+    fields = ("id", "slug", "title", "title_en", "summary", "summary_en", "program_type")
+    rows = {p.pk: p for p in Program.objects.filter(pk__in=ids).only(*fields)} if ids else {}
+    return [
+        {
+            "type": t.value,
+            "label": t.label,
+            "count": len(by_type[t.value]),
+            "programs": [rows[pk] for pk in shown[t.value] if pk in rows],
+        }
+        for t in ProgramType
+        if by_type.get(t.value)
+    ]
 
 
 def program_for_detail(slug: str, *, on: date) -> Program | None:

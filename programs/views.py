@@ -12,15 +12,17 @@ import dataclasses
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from enrollment import deadlines
 from programs.caching import cache_anonymous_page, render_page
 from programs.eligibility import PersonContext, check_eligibility, region_text
 from programs.forms import CatalogueForm, DeadlineCalculatorForm, PersonForm, PlaceForm, clean_postal_code
+from programs.models import DmpIndication, ProgramType
 from programs.policy import contract_policy, long_date, shift_texts
 from programs.search import MAX_QUERY_LENGTH, parse_query
 from programs.selectors import (
@@ -29,13 +31,13 @@ from programs.selectors import (
     Sort,
     catalogue_programs,
     funds_list,
+    list_rows,
     person_context_for_insured,
     person_context_for_place,
     postal_code_centroid,
     program_for_detail,
     programs_by_type,
     resolve_place,
-    with_list_data,
 )
 from providers.selectors import nearby_providers
 
@@ -118,6 +120,69 @@ def _person_query(place: ResolvedPlace | None, age: int | None) -> str:
     return urlencode(params)
 
 
+def _labels() -> dict[str, dict[str, str]]:
+    """Choice labels in the active language, evaluated once per request (a model's
+    get_FOO_display() rebuilds its choice dict on every call)."""
+    return {
+        "type": {value: str(label) for value, label in ProgramType.choices},
+        "indication": {value: str(label) for value, label in DmpIndication.choices},
+    }
+
+
+_DETAIL_URL_PATTERN = "programm-slug-placeholder"
+
+
+def _detail_url(slug: str, query: str = "") -> str:
+    """reverse() once per call site pattern: rows need dozens of these per page."""
+    url = reverse("programs:detail", args=[_DETAIL_URL_PATTERN]).replace(_DETAIL_URL_PATTERN, slug)
+    return f"{url}?{query}" if query else url
+
+
+def _german_fallbacks(program) -> dict[str, bool]:
+    """Which shown texts are German although English is active (marked lang="de")."""
+    english = (get_language() or "de").startswith("en")
+    return {"title_de": english and not program.title_en, "summary_de": english and not program.summary_en}
+
+
+def _shorten(text: str, words: int) -> str:
+    parts = text.split()
+    return text if len(parts) <= words else " ".join(parts[:words]) + " …"
+
+
+def _result_row(program, labels: dict, detail_query: str, eligibility) -> dict:
+    """What one result shows, computed in Python: the list renders up to 20 of these and
+    template lookups per row were the larger part of the page's time."""
+    funds = [c.fund.short_name for c in program.current_contracts]
+    if len(funds) > 3:
+        funds_text = ", ".join(funds[:3]) + " " + _("und %(n)s weitere") % {"n": len(funds) - 3}
+    else:
+        funds_text = ", ".join(funds)
+    meta = [labels["type"].get(program.program_type, program.program_type)]
+    if program.dmp_indication:
+        meta.append(labels["indication"].get(program.dmp_indication, ""))
+    if program.region_note:
+        meta.append(program.region_note)
+    if funds_text:
+        meta.append(funds_text)
+    if program.min_age is not None and program.max_age is not None:
+        age = _("%(a)s bis %(b)s Jahre") % {"a": program.min_age, "b": program.max_age}
+    elif program.min_age is not None:
+        age = _("ab %(a)s Jahren") % {"a": program.min_age}
+    elif program.max_age is not None:
+        age = _("bis %(b)s Jahre") % {"b": program.max_age}
+    else:
+        age = ""
+    return {
+        "program": program,
+        "url": _detail_url(program.slug, detail_query),
+        "summary": _shorten(program.display_summary, 40),
+        **_german_fallbacks(program),
+        "meta": " · ".join(meta),
+        "age": age,
+        "eligibility": eligibility,
+    }
+
+
 # --- home -------------------------------------------------------------------------------------
 
 
@@ -144,16 +209,23 @@ def home(request: HttpRequest) -> HttpResponse:
             place = None
     if place is not None and place.chosen is not None and not form.errors:
         filters = CatalogueFilters(place=place, sort=Sort.NAME)
-        programs = catalogue_programs(filters, on=today).only(
-            "id", "slug", "title", "title_en", "summary", "summary_en", "program_type"
-        )
-        groups = [
-            {"type": value, "label": label, "programs": items[:HOME_PER_TYPE], "count": len(items)}
-            for value, label, items in programs_by_type(programs)
-        ]
+        groups = programs_by_type(catalogue_programs(filters, on=today), per_type=HOME_PER_TYPE)
+        query = _person_query(place, None)
+        for group in groups:
+            group["rows"] = [
+                {
+                    "program": p,
+                    "url": _detail_url(p.slug, query),
+                    "summary": _shorten(p.display_summary, 35),
+                    **_german_fallbacks(p),
+                }
+                for p in group["programs"]
+            ]
+            group["more_url"] = f"{reverse('programs:list')}?{query}&typ={group['type']}"
     context = {
         "form": form,
         "place": place if not form.errors else None,
+        "list_url": f"{reverse('programs:list')}?{_person_query(place, None)}" if place is not None else "",
         "groups": groups,
         "program_total": sum(g["count"] for g in groups),
         "per_type": HOME_PER_TYPE,
@@ -188,11 +260,15 @@ def program_list(request: HttpRequest) -> HttpResponse:
         restrict_to_person=not data.get("alle"),
     )
     ctx = _person_context(request, place, age, on=today)
-    qs = with_list_data(catalogue_programs(filters, on=today), on=today, eligibility=ctx is not None)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("seite"))
+    # One query finds and orders every match (the search runs once, not for a count and
+    # again for the page); the page's rows are then loaded by primary key.
+    ids = list(catalogue_programs(filters, on=today).values_list("pk", flat=True))
+    page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("seite"))
+    detail_query = _person_query(place, age)
+    labels = _labels()
     rows = [
-        {"program": p, "eligibility": check_eligibility(p, ctx, on=today) if ctx is not None else None}
-        for p in page.object_list
+        _result_row(p, labels, detail_query, check_eligibility(p, ctx, on=today) if ctx is not None else None)
+        for p in list_rows(list(page.object_list), on=today, eligibility=ctx is not None)
     ]
     context = {
         "form": form,
@@ -200,7 +276,8 @@ def program_list(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "person_summary": _person_summary(ctx, today) if ctx is not None else "",
         "hidden_by_person": filters.restrict_to_person and (place is not None or age is not None),
-        "detail_query": _person_query(place, age),
+        "page_links": list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)),
+        "ellipsis": page.paginator.ELLIPSIS,
         "query": query,
         "truncated": form.truncated_query if form.is_bound else False,
         "max_query_length": MAX_QUERY_LENGTH,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from programs.forms import PostalCodeField
+from programs.forms import CheckboxSelectMultiple, PostalCodeField, Select
 from providers.models import ProviderKind
 from providers.selectors import ACCESSIBILITY_FIELDS
 
@@ -22,7 +22,10 @@ class ProviderSearchForm(forms.Form):
         error_messages={"required": _("Bitte geben Sie Ihre Postleitzahl ein.")},
     )
     art = forms.ChoiceField(
-        label=_("Art der Einrichtung"), required=False, choices=[("", _("alle Arten")), *ProviderKind.choices]
+        label=_("Art der Einrichtung"),
+        required=False,
+        choices=[("", _("alle Arten")), *ProviderKind.choices],
+        widget=Select,
     )
     fachrichtung = forms.CharField(
         label=_("Fachrichtung oder Schwerpunkt"),
@@ -33,7 +36,7 @@ class ProviderSearchForm(forms.Form):
         label=_("Barrierefreiheit"),
         required=False,
         choices=list(ACCESSIBILITY_FIELDS.items()),
-        widget=forms.CheckboxSelectMultiple,
+        widget=CheckboxSelectMultiple,
     )
     neue_patienten = forms.BooleanField(label=_("nimmt neue Patientinnen und Patienten an"), required=False)
 

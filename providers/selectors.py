@@ -14,8 +14,9 @@ composite index ``provider_coords`` (latitude, longitude):
    the rest sorted by distance. If that gives enough rows for the requested page (plus one,
    to know whether there is a next page), done;
 2. otherwise the same with a 50 km box;
-3. otherwise the program is sparse here: all participating providers of the program are read
-   (driven from the participation index, without a box) and sorted in Python.
+3. otherwise the program is sparse here: its participating providers anywhere, ordered in SQL
+   by an equirectangular approximation of the distance and capped at the page's need plus
+   :data:`FALLBACK_EXTRA`, then sorted exactly in Python.
 
 Only ``(id, latitude, longitude)`` is read for candidates; the page's rows are then fetched
 by primary key. Query count: 1–3 for the candidates (by local density, not by data size) + 1
@@ -29,7 +30,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, ExpressionWrapper, F, FloatField, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from providers.models import ContractParticipation, Provider
@@ -41,6 +42,8 @@ KM_PER_DEGREE_LAT = 111.0
 RADII_KM: tuple[float, ...] = (10.0, 50.0)
 PAGE_SIZE = 10
 MAX_PAGE = 50
+#: Beyond the boxes, this many providers more than the page needs are read (nearest first).
+FALLBACK_EXTRA = 200
 
 #: Boolean accessibility fields of Provider with their labels (filter and display).
 ACCESSIBILITY_FIELDS: dict[str, object] = {
@@ -109,8 +112,10 @@ class ProviderPage:
     has_next: bool = False
     #: Radius searched (None: all participating providers were considered).
     radius_km: float | None = None
-    #: Providers found within `radius_km` (all of them when radius_km is None).
+    #: Providers found within `radius_km` (all of them when radius_km is None, unless capped).
     found: int = 0
+    #: True when the search beyond the boxes stopped at `need + FALLBACK_EXTRA` providers.
+    capped: bool = False
 
     @property
     def has_previous(self) -> bool:
@@ -173,6 +178,7 @@ def nearby_providers(
 
     scored: list[tuple[float, int]] = []
     radius: float | None = None
+    capped = False
     for radius_km in RADII_KM:
         min_lat, max_lat, min_lon, max_lon = bounding_box(origin, radius_km)
         rows = base.filter(
@@ -185,9 +191,24 @@ def nearby_providers(
         if len(scored) >= need:
             break
     else:
-        rows = base.filter(pk__in=_participating_ids(contract_ids, on=on)).values_list("id", "latitude", "longitude")
+        # Sparse here: the nearest participants anywhere, ordered in SQL by an equirectangular
+        # approximation (fine for ranking within Germany) and capped, then exact in Python.
+        lat0, lon0 = origin
+        k = math.cos(math.radians(lat0))
+        approx = ExpressionWrapper(
+            (F("latitude") - lat0) * (F("latitude") - lat0) + (F("longitude") - lon0) * k * (F("longitude") - lon0) * k,
+            output_field=FloatField(),
+        )
+        limit = need + FALLBACK_EXTRA
+        rows = (
+            base.filter(pk__in=_participating_ids(contract_ids, on=on))
+            .annotate(approx=approx)
+            .order_by("approx")
+            .values_list("id", "latitude", "longitude")[:limit]
+        )
         scored = [(haversine_km(origin, (lat, lon)), pk) for pk, lat, lon in rows]
         radius = None
+        capped = len(scored) >= limit
 
     scored.sort()
     start = (page - 1) * page_size
@@ -201,4 +222,5 @@ def nearby_providers(
         has_next=len(scored) > start + page_size,
         radius_km=radius,
         found=len(scored),
+        capped=capped,
     )

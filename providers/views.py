@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from programs.caching import cache_anonymous_page, render_page
-from programs.eligibility import current_contracts_prefetch
+from programs.eligibility import attach_current_contracts
 from programs.models import Program
 from programs.selectors import postal_code_centroid
 from providers.forms import ProviderSearchForm
@@ -36,9 +36,10 @@ def provider_search(request: HttpRequest) -> HttpResponse:
         program = (
             Program.objects.filter(slug=slug, is_published=True)
             .only("id", "slug", "title", "title_en", "program_type")
-            .prefetch_related(current_contracts_prefetch(today))
             .first()
         )
+        if program is not None:
+            attach_current_contracts([program], on=today)
     results = None
     if bound and form.is_valid():
         data = form.cleaned_data

@@ -1,6 +1,7 @@
 """Browser fixtures: Debian's chromium through Playwright (never `playwright install`), axe-core.
 
-- `browser`: one chromium per test session;
+- `browser`: one chromium per test module (module scope: a sync Playwright left running
+  would break other modules that start their own);
 - `page`: a fresh context with JavaScript (htmx active); `page_nojs`: JavaScript off, to
   prove the no-JS path;
 - `assert_no_axe_violations(page)`: WCAG 2.1 AA checks of the current page. Use it on
@@ -36,7 +37,7 @@ LAUNCH_ARGS = [
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
     if not os.path.exists(CHROMIUM):
         pytest.skip("Debian chromium is not installed (apt-get install chromium)")

@@ -178,8 +178,7 @@ def test_search_tolerates_typos_on_postgres(catalogue):
     assert "curaplan-herzinsuffizienz" in search("Herzinsufizienz")
 
 
-@postgres_only
-def test_search_uses_german_stemming_on_postgres(catalogue):
+def test_search_stems_german_inflections(catalogue):
     Program.objects.filter(pk=catalogue.mentalis.pk).update(search_text=" psychische erkrankungen ")
     assert "mentalis" in search("Erkrankung")
 
@@ -187,3 +186,30 @@ def test_search_uses_german_stemming_on_postgres(catalogue):
 def test_program_types_have_search_labels(catalogue):
     hzv = search_columns(Program(title="x", summary="y", program_type=ProgramType.HZV))
     assert "hausarztzentrierte versorgung" in hzv["search_text"]
+
+
+def test_rebuild_command_repairs_columns_and_vocabulary(catalogue):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from programs.models import SearchWord
+
+    Program.objects.filter(pk=catalogue.ccc.pk).update(search_text="")
+    SearchWord.objects.all().delete()
+    out = StringIO()
+    call_command("rebuild_search_index", stdout=out)
+    assert "1 Programme aktualisiert" in out.getvalue()
+    assert SearchWord.objects.filter(word="onkologischen").exists()
+
+
+def test_bulk_create_fills_search_columns_and_vocabulary(aoks):
+    from programs.models import SearchWord
+
+    Program.objects.bulk_create(
+        [Program(slug="bulk-1", title="Gelenkschule", summary="Arthrose verstehen", program_type=ProgramType.BESONDERE)]
+    )
+    program = Program.objects.get(slug="bulk-1")
+    assert " gelenkschule " in program.search_text
+    assert program.legal_basis == "§ 140a SGB V"
+    assert SearchWord.objects.filter(word="arthrose").exists()

@@ -312,6 +312,14 @@ def add_programs(catalogue, n: int) -> None:
 
 
 @pytest.mark.parametrize("extra", [0, 40])
+def test_home_query_count_is_constant(client, catalogue, django_assert_num_queries, extra):
+    add_programs(catalogue, extra)
+    with django_assert_num_queries(5):  # PLZ lookup (2), Gemeinden, every match (id, type, title), shown rows
+        response = client.get(HOME, {"plz": "77716"})
+    assert sum(g["count"] for g in response.context["groups"]) == 10 + extra
+
+
+@pytest.mark.parametrize("extra", [0, 40])
 def test_list_query_count_is_constant(client, catalogue, django_assert_num_queries, extra):
     add_programs(catalogue, extra)
     with django_assert_num_queries(4):  # funds, count, page, contracts
@@ -476,3 +484,14 @@ def test_calculator_bad_input(client, aoks, params, message):
     assert title_of(response).startswith("Fehler: ")
     assert message in text_of(response)
     assert "<b>x</b>" not in response.content.decode()
+
+
+def test_german_fallback_texts_are_marked_on_english_pages(client, catalogue):
+    Program.objects.filter(pk=catalogue.hzv.pk).update(title_en="GP-centred care AOK BW")
+    html = client.get(LIST, {"q": "Hausarzt"}, headers={"Accept-Language": "en"}).content.decode()
+    assert '<a href="/programme/hausarztprogramm-bw/">GP-centred care AOK BW</a>' in html
+    assert 'lang="de">Ihre Hausarztpraxis als erste Anlaufstelle.' in html  # no English summary
+    detail = client.get(reverse("programs:detail", args=["ccc-integrativ"]), headers={"Accept-Language": "en"})
+    assert '<h1 class="kern-heading-x-large" lang="de">CCC Integrativ</h1>' in detail.content.decode()
+    german = client.get(LIST, {"q": "Hausarzt"}).content.decode()
+    assert 'lang="de">Ihre Hausarztpraxis' not in german

@@ -124,3 +124,13 @@ def test_absurd_page_numbers_are_clamped(catalogue):
     page = nearby_providers(origin=HASLACH, contract_ids=hzv_ids(catalogue), on=TODAY, page=10**9)
     assert page.page == 50
     assert page.hits == []
+
+
+def test_sparse_fallback_reads_only_the_nearest(catalogue, monkeypatch):
+    import providers.selectors as selectors
+
+    monkeypatch.setattr(selectors, "FALLBACK_EXTRA", 0)
+    page = nearby_providers(origin=HASLACH, contract_ids=hzv_ids(catalogue), on=TODAY, page_size=3)
+    assert page.radius_km is None  # three within 50 km, four needed: beyond the boxes
+    assert names(page) == ["Praxis Dr. Nah", "Praxis Dr. Mittel", "Kardiologie Offenburg"]
+    assert page.capped and page.found == 4 and page.has_next

@@ -1,0 +1,29 @@
+"""Settings of the app as `bench/catalogue.py` serves it with gunicorn: production settings
+(DEBUG off), plus the minimal reference view (bench/catalogue_urls.py) and a page cache
+shared by the workers. Not for deployment."""
+
+import os
+import tempfile
+
+os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
+os.environ["DEBUG"] = "false"
+
+from config.settings import *  # noqa: E402,F403
+
+DEBUG = False
+ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+ROOT_URLCONF = "bench.catalogue_urls"
+# No collectstatic in the benchmark: plain storage, static files are not requested.
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+# Shared by the gunicorn workers, as production needs (see programs/caching.py).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("BENCH_CACHE_DIR") or os.path.join(tempfile.gettempdir(), "vl-bench-cache"),
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+}
+CATALOGUE_PAGE_CACHE = os.environ.get("CATALOGUE_PAGE_CACHE", "true") == "true"
+CONN_MAX_AGE = 600
+DATABASES["default"]["CONN_MAX_AGE"] = 600  # noqa: F405
+LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "ERROR"}}
