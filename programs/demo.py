@@ -57,7 +57,7 @@ from programs.models import (
 )
 from programs.selectors import responsible_fund
 from programs.services import ensure_aoks
-from programs.validators import ik_is_valid, kvnr_is_valid, lanr_check_digit_ok
+from programs.validators import ik_with_check_digit, kv_region_code, kvnr_with_check_digit, lanr_with_check_digit
 from providers.models import ContractParticipation, Provider
 
 DATA_DIR = Path(__file__).resolve().parent / "demo_data"
@@ -71,42 +71,8 @@ HOOKS: tuple[tuple[str, str], ...] = (
     ("reports.demo", "seed_report_demo"),
 )
 
-#: KV region (digits 1-2 of a BSNR) per Land; NRW has two KVs, split by Regierungsbezirk.
-KV_PREFIX = {
-    "SH": "01", "HH": "02", "HB": "03", "NI": "17", "HE": "46", "RP": "51", "BW": "52", "BY": "71",
-    "BE": "72", "SL": "73", "MV": "78", "BB": "83", "ST": "88", "TH": "93", "SN": "98",
-}  # fmt: skip
-KV_NORDRHEIN_REGBEZ = {"051", "053"}
 #: IK class (digits 1-2) for institutions without a LANR.
 IK_CLASS = {"hospital": "26", "rehab": "26", "care_home": "46", "mvz": "26", "devices": "33", "specialist": "26"}
-
-
-# --- identifiers -----------------------------------------------------------------------------
-
-
-def kvnr_with_check_digit(letter: str, eight_digits: str) -> str:
-    """A valid KVNR from a capital letter and 8 digits (same rule as `validators.kvnr_is_valid`)."""
-    payload = f"{ord(letter) - ord('A') + 1:02d}{eight_digits}"
-    total = sum(sum(divmod(int(d) * w, 10)) for d, w in zip(payload, (1, 2) * 5, strict=True))
-    kvnr = f"{letter}{eight_digits}{total % 10}"
-    assert kvnr_is_valid(kvnr), kvnr
-    return kvnr
-
-
-def lanr_with_check_digit(six_digits: str, arztgruppe: str) -> str:
-    """A LANR: 6-digit id, check digit (weights 4, 9, 4, 9, 4, 9), 2-digit Arztgruppe."""
-    total = sum(int(d) * w for d, w in zip(six_digits, (4, 9, 4, 9, 4, 9), strict=True))
-    lanr = f"{six_digits}{(10 - total % 10) % 10}{arztgruppe}"
-    assert lanr_check_digit_ok(lanr), lanr
-    return lanr
-
-
-def ik_with_check_digit(eight_digits: str) -> str:
-    """An IK: digits 3-8 weighted 2, 1, 2, 1, 2, 1, digit sums added, sum mod 10 is digit 9."""
-    total = sum(sum(divmod(int(d) * w, 10)) for d, w in zip(eight_digits[2:], (2, 1) * 3, strict=True))
-    ik = f"{eight_digits}{total % 10}"
-    assert ik_is_valid(ik), ik
-    return ik
 
 
 # --- generic upserts -------------------------------------------------------------------------
@@ -586,9 +552,7 @@ def _accessibility(rng: random.Random, institution: bool) -> dict[str, bool]:
 
 
 def _bsnr(rng: random.Random, place: Place, used: set[str]) -> str:
-    # NRW has two KVs: Nordrhein (38) and Westfalen-Lippe (20)
-    nrw_prefix = "38" if place.regbez in KV_NORDRHEIN_REGBEZ else "20"
-    prefix = nrw_prefix if place.land == "NW" else KV_PREFIX[place.land]
+    prefix = kv_region_code(place.land, place.regbez)
     while (bsnr := f"{prefix}{rng.randrange(10**7):07d}") in used:
         pass
     used.add(bsnr)

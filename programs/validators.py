@@ -1,9 +1,11 @@
-"""Validation of the identifiers the portal stores (DOMAIN.md section 4).
+"""Validation and generation of the identifiers the portal stores (DOMAIN.md section 4).
 
 Pure functions without database access. Each identifier has one private function that
 returns the first problem as a ``ValidationError`` (or ``None``); the ``*_is_valid``
 predicates and the ``validate_*`` validators (usable as Django field validators) are thin
-wrappers around it, so both always agree.
+wrappers around it, so both always agree. The check digit itself is computed by one private
+function per identifier, used both by validation and by the ``*_check_digit`` /
+``*_with_check_digit`` generators (demo data, volume data, test factories).
 
 Values are checked exactly as given: stripping blanks or upper-casing is the job of the
 form field, not of the validator.
@@ -74,6 +76,17 @@ KV_BEZIRKSSTELLEN: dict[str, str] = {
     **dict.fromkeys(["94", "95", "96"], "98"),
 }
 
+#: KV region code (digits 1-2 of a BSNR) per Land (``Land.code``). NRW has two KVs and is
+#: split by Regierungsbezirk, see :func:`kv_region_code`.
+KV_REGION_BY_LAND: dict[str, str] = {
+    "SH": "01", "HH": "02", "HB": "03", "NI": "17", "HE": "46", "RP": "51", "BW": "52", "BY": "71",
+    "BE": "72", "SL": "73", "MV": "78", "BB": "83", "ST": "88", "TH": "93", "SN": "98",
+}  # fmt: skip
+
+#: The NRW Regierungsbezirke (Düsseldorf, Köln) of KV Nordrhein (38); the others belong to
+#: KV Westfalen-Lippe (20).
+KV_NORDRHEIN_REGIERUNGSBEZIRKE: frozenset[str] = frozenset({"051", "053"})
+
 #: Prefixes of the BSNRs that hospitals receive for specific services; digits 3-4 then
 #: name the KV region (35: Anlage 8 BMV-Ä, 75: Entlassmanagement nach § 39 Abs. 1a SGB V).
 HOSPITAL_BSNR_PREFIXES: frozenset[str] = frozenset({"35", "75"})
@@ -112,8 +125,8 @@ def _is_digits(value: object, length: int) -> bool:
 
 
 def _digit_sum(number: int) -> int:
-    """Quersumme of a non-negative integer (the products here are at most 18)."""
-    return sum(int(d) for d in str(number))
+    """Quersumme of a non-negative integer below 100 (the products here are at most 18)."""
+    return number // 10 + number % 10
 
 
 def _weighted_digit_sum(digits: str, weights: tuple[int, ...]) -> int:
@@ -124,13 +137,16 @@ def _weighted_digit_sum(digits: str, weights: tuple[int, ...]) -> int:
 # --- KVNR -----------------------------------------------------------------------------
 
 
-def _kvnr_error(value: object) -> ValidationError | None:
-    """KVNR: one capital letter + 9 digits.
+def _kvnr_check(letter: str, eight_digits: str) -> int:
+    """Check digit of a KVNR: the letter becomes its position 01..26; these two digits and
+    the eight digits are weighted 1, 2, 1, 2, ...; the digit sums of the products are added;
+    the sum modulo 10 is the check digit."""
+    payload = f"{ord(letter) - ord('A') + 1:02d}{eight_digits}"
+    return _weighted_digit_sum(payload, (1, 2) * 5) % 10
 
-    Check: the letter becomes its position 01..26; these two digits and the first eight
-    digits are weighted 1, 2, 1, 2, ...; the digit sums of the products are added; the sum
-    modulo 10 must equal the last digit.
-    """
+
+def _kvnr_error(value: object) -> ValidationError | None:
+    """KVNR: one capital letter + 9 digits, the last one the check digit (:func:`_kvnr_check`)."""
     if not isinstance(value, str) or len(value) != 10:
         return ValidationError(_KVNR_WRONG_LENGTH, code="invalid_length")
     letter, digits = value[0], value[1:]
@@ -138,8 +154,7 @@ def _kvnr_error(value: object) -> ValidationError | None:
         return ValidationError(_KVNR_WRONG_LETTER, code="invalid_letter")
     if not _is_digits(digits, 9):
         return ValidationError(_KVNR_WRONG_DIGITS, code="invalid_digits")
-    payload = f"{ord(letter) - ord('A') + 1:02d}{digits[:8]}"
-    if _weighted_digit_sum(payload, (1, 2) * 5) % 10 != int(digits[8]):
+    if _kvnr_check(letter, digits[:8]) != int(digits[8]):
         return ValidationError(_KVNR_WRONG_CHECK, code="invalid_check_digit")
     return None
 
@@ -155,6 +170,16 @@ def validate_kvnr(value: str) -> None:
         raise error
 
 
+def kvnr_check_digit(letter: str, eight_digits: str) -> str:
+    """The check digit (10th character) of the KVNR with this capital letter and 8 digits."""
+    return str(_kvnr_check(letter, eight_digits))
+
+
+def kvnr_with_check_digit(letter: str, eight_digits: str) -> str:
+    """A valid KVNR from a capital letter and 8 digits (e.g. ``A``, ``12345678`` → ``A123456780``)."""
+    return f"{letter}{eight_digits}{kvnr_check_digit(letter, eight_digits)}"
+
+
 # --- LANR -----------------------------------------------------------------------------
 
 
@@ -165,13 +190,29 @@ def validate_lanr_format(value: str) -> None:
         raise ValidationError(_LANR_WRONG_FORMAT, code="invalid_format")
 
 
+def _lanr_check(six_digits: str) -> int:
+    """Check digit (7th digit) of a LANR: digits 1-6 × 4, 9, 4, 9, 4, 9 (products added
+    without digit sums), check = (10 − sum mod 10) mod 10."""
+    total = sum(int(d) * w for d, w in zip(six_digits, (4, 9) * 3, strict=True))
+    return (10 - total % 10) % 10
+
+
 def lanr_check_digit_ok(value: str) -> bool:
-    """True if the 7th digit of a 9-digit LANR is right: digits 1-6 × 4, 9, 4, 9, 4, 9,
-    check = (10 − sum mod 10) mod 10. False for anything that is not 9 digits."""
+    """True if the 7th digit of a 9-digit LANR is right (:func:`_lanr_check`). False for
+    anything that is not 9 digits."""
     if not _is_digits(value, 9):
         return False
-    total = sum(int(d) * w for d, w in zip(value[:6], (4, 9, 4, 9, 4, 9), strict=True))
-    return (10 - total % 10) % 10 == int(value[6])
+    return _lanr_check(value[:6]) == int(value[6])
+
+
+def lanr_check_digit(six_digits: str) -> str:
+    """The check digit (7th digit) of a LANR with these first six digits."""
+    return str(_lanr_check(six_digits))
+
+
+def lanr_with_check_digit(six_digits: str, arztgruppe: str) -> str:
+    """A LANR: 6-digit id, check digit, 2-digit Arztgruppe (Fachgruppe)."""
+    return f"{six_digits}{lanr_check_digit(six_digits)}{arztgruppe}"
 
 
 def lanr_warnings(value: str) -> list[str | Promise]:
@@ -232,16 +273,29 @@ def bsnr_kv_region(value: str) -> str | None:
     return KV_REGIONS[code] if code is not None else None
 
 
+def kv_region_code(land: str, regierungsbezirk: str | None = None) -> str:
+    """KV region code (digits 1-2 of a BSNR) for a Land code; in NRW the Regierungsbezirk
+    key decides between Nordrhein (38) and Westfalen-Lippe (20)."""
+    if land == "NW":
+        return "38" if regierungsbezirk in KV_NORDRHEIN_REGIERUNGSBEZIRKE else "20"
+    return KV_REGION_BY_LAND[land]
+
+
 # --- IK -------------------------------------------------------------------------------
 
 
+def _ik_check(eight_digits: str) -> int:
+    """Check digit (9th digit) of an IK: digits 3-8 × 2, 1, 2, 1, 2, 1, add the digit sums
+    of the products; the sum modulo 10. Digits 1-2 (the class) do not count."""
+    return _weighted_digit_sum(eight_digits[2:], (2, 1) * 3) % 10
+
+
 def _ik_error(value: object) -> ValidationError | None:
-    """IK: 9 digits; digits 3-8 × 2, 1, 2, 1, 2, 1, add the digit sums of the products;
-    the sum modulo 10 must equal the 9th digit."""
+    """IK: 9 digits, the last one the check digit (:func:`_ik_check`)."""
     if not _is_digits(value, 9):
         return ValidationError(_IK_WRONG_FORMAT, code="invalid_format")
     assert isinstance(value, str)
-    if _weighted_digit_sum(value[2:8], (2, 1) * 3) % 10 != int(value[8]):
+    if _ik_check(value[:8]) != int(value[8]):
         return ValidationError(_IK_WRONG_CHECK, code="invalid_check_digit")
     return None
 
@@ -255,6 +309,16 @@ def validate_ik(value: str) -> None:
     """Django validator for an Institutionskennzeichen (e.g. ``260326822``)."""
     if (error := _ik_error(value)) is not None:
         raise error
+
+
+def ik_check_digit(eight_digits: str) -> str:
+    """The check digit (9th digit) of an IK with these first eight digits."""
+    return str(_ik_check(eight_digits))
+
+
+def ik_with_check_digit(eight_digits: str) -> str:
+    """A valid IK from its first eight digits."""
+    return f"{eight_digits}{ik_check_digit(eight_digits)}"
 
 
 # --- PLZ ------------------------------------------------------------------------------

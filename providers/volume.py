@@ -46,47 +46,10 @@ from programs.models import (
 from programs.search import search_columns
 from programs.selectors import responsible_fund
 from programs.services import ensure_aoks
+from programs.validators import ik_with_check_digit, kv_region_code, kvnr_with_check_digit, lanr_with_check_digit
 from providers.models import ContractParticipation, Provider, ProviderKind
 
 Progress = Callable[[str], None]
-
-# --- check digits (generation; validation lives in programs.validators) ------------------
-
-
-def _digit_sum(n: int) -> int:
-    return n // 10 + n % 10
-
-
-def kvnr_check_digit(letter: str, eight_digits: str) -> str:
-    """Check digit of a KVNR: letter → 01..26, then weights 1,2,1,2,… and digit sums (DOMAIN.md §4)."""
-    digits = f"{ord(letter) - 64:02d}{eight_digits}"
-    return str(sum(_digit_sum(int(d) * (1 + i % 2)) for i, d in enumerate(digits)) % 10)
-
-
-def lanr_check_digit(six_digits: str) -> str:
-    """Check digit (7th digit) of a LANR: digits × 4,9,4,9,4,9; (10 − sum mod 10) mod 10."""
-    total = sum(int(d) * w for d, w in zip(six_digits, (4, 9, 4, 9, 4, 9), strict=True))
-    return str((10 - total % 10) % 10)
-
-
-def ik_check_digit(eight_digits: str) -> str:
-    """Check digit of an IK: digits 3–8 × 2,1,2,1,2,1, digit sums added, mod 10."""
-    return str(sum(_digit_sum(int(d) * w) for d, w in zip(eight_digits[2:8], (2, 1, 2, 1, 2, 1), strict=True)) % 10)
-
-
-# KV region code (BSNR digits 1–2) by Land; NRW has two KVs, chosen by Regierungsbezirk.
-KV_BY_LAND = {
-    "SH": "01", "HH": "02", "HB": "03", "NI": "17", "HE": "46", "RP": "51", "BW": "52", "BY": "71",
-    "BE": "72", "SL": "73", "MV": "78", "BB": "83", "ST": "88", "TH": "93", "SN": "98",
-}  # fmt: skip
-KV_NORDRHEIN_REGBEZ = {"051", "053"}  # else Westfalen-Lippe (20)
-
-
-def kv_code(land: str, regbez: str | None) -> str:
-    if land == "NW":
-        return "38" if regbez in KV_NORDRHEIN_REGBEZ else "20"
-    return KV_BY_LAND[land]
-
 
 # --- vocabulary --------------------------------------------------------------------------
 
@@ -436,8 +399,8 @@ def _provider_row(rng: random.Random, pid: int, kind: str, place: Place, now: dt
         }.get(kind, SPECIALIST_GROUPS)
         fachgruppe, group_code = rng.choice(groups)
         six = f"{rng.randrange(1, 1_000_000):06d}"
-        lanr = six + lanr_check_digit(six) + group_code
-        bsnr = kv_code(place.land_id, place.regbez) + f"{rng.randrange(10_000_000):07d}"
+        lanr = lanr_with_check_digit(six, group_code)
+        bsnr = kv_region_code(place.land_id, place.regbez) + f"{rng.randrange(10_000_000):07d}"
         name = {
             ProviderKind.GP_PRACTICE: f"Hausarztpraxis {title}{first} {last}",
             ProviderKind.SPECIALIST: f"Praxis für {fachgruppe} {title}{last}",
@@ -446,7 +409,7 @@ def _provider_row(rng: random.Random, pid: int, kind: str, place: Place, now: dt
         }[kind]
     else:
         eight = IK_PREFIX[kind] + f"{rng.randrange(1_000_000):06d}"
-        ik = eight + ik_check_digit(eight)
+        ik = ik_with_check_digit(eight)
         name = {
             ProviderKind.HOSPITAL: rng.choice([f"Klinikum {city}", f"St.-{rng.choice(SAINTS)}-Krankenhaus {city}"]),
             ProviderKind.REHAB: f"Reha-Klinik {rng.choice(['am Park', 'Sonnenhang', 'am See', city])}",
@@ -515,7 +478,7 @@ def _kvnr_stream(rng: random.Random, start: int) -> Iterable[str]:
     while True:
         j = (a * i + b) % KVNR_SPACE
         letter, eight = chr(65 + j // 10**8), f"{j % 10**8:08d}"
-        yield letter + eight + kvnr_check_digit(letter, eight)
+        yield kvnr_with_check_digit(letter, eight)
         i += 1
 
 

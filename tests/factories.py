@@ -11,19 +11,10 @@ from factory.django import DjangoModelFactory
 
 from enrollment.models import InsuredPerson, LegalRepresentation
 from programs.models import Contract, Fund, Land, PostalCode, Program, ProgramType, StaffMembership
+from programs.validators import kvnr_with_check_digit
 from providers.models import ContractParticipation, Provider, ProviderKind
 
 factory.Faker._DEFAULT_LOCALE = "de_DE"
-
-
-def kvnr_with_check_digit(letter: str, eight_digits: str) -> str:
-    """Build a valid KVNR from a letter and 8 digits (DOMAIN.md §4)."""
-    digits = f"{ord(letter) - 64:02d}{eight_digits}"
-    total = 0
-    for i, ch in enumerate(digits):
-        product = int(ch) * (1 if i % 2 == 0 else 2)
-        total += product // 10 + product % 10
-    return f"{letter}{eight_digits}{total % 10}"
 
 
 class UserFactory(DjangoModelFactory):
@@ -86,7 +77,9 @@ class ProviderFactory(DjangoModelFactory):
         model = Provider
 
     kind = ProviderKind.GP_PRACTICE
-    name = factory.LazyFunction(lambda: f"Praxis Dr. {factory.Faker('last_name').evaluate(None, None, {'locale': 'de_DE'})}")
+    name = factory.LazyFunction(
+        lambda: f"Praxis Dr. {factory.Faker('last_name').evaluate(None, None, {'locale': 'de_DE'})}"
+    )
     postal_code = "70173"
     city = "Stuttgart"
     latitude = 48.7758

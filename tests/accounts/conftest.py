@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.core.cache import cache
 
+from tests.browser.conftest import assert_no_axe_violations, browser, page  # noqa: F401 - browser fixtures
 from tests.factories import InsuredPersonFactory
 
 NOW = dt.datetime(2026, 11, 25, 10, 0, tzinfo=dt.UTC)

@@ -10,9 +10,16 @@ from enrollment.models import InsuredPerson
 from programs.models import Contract, Gemeinde, Kreis, PostalCode, PostalCodeGemeinde, Program, Regierungsbezirk
 from programs.selectors import lookup_postal_code
 from programs.services import ensure_aoks
-from programs.validators import bsnr_kv_region, ik_is_valid, kvnr_is_valid, lanr_check_digit_ok, validate_bsnr
+from programs.validators import (
+    bsnr_kv_region,
+    ik_is_valid,
+    kvnr_check_digit,
+    kvnr_is_valid,
+    lanr_check_digit,
+    lanr_check_digit_ok,
+    validate_bsnr,
+)
 from providers.models import ContractParticipation, Provider
-from providers.volume import kvnr_check_digit, lanr_check_digit
 
 pytestmark = pytest.mark.django_db
 
