@@ -115,3 +115,45 @@ def test_pages_with_errors_and_messages_are_still_correct(client, catalogue):
     second = client.get(LIST, {"alter": "abc"})
     assert second["X-Catalogue-Cache"] == "hit"
     assert first.content.count(b"Fehler") == second.content.count(b"Fehler") > 0
+
+
+def _redis_reachable(url: str) -> bool:
+    try:
+        import redis
+
+        redis.Redis.from_url(url, socket_connect_timeout=0.5).ping()
+    except Exception:
+        return False
+    return True
+
+
+REDIS_URL = "redis://127.0.0.1:6379/7"
+
+
+@pytest.mark.skipif(not _redis_reachable(REDIS_URL), reason="needs Redis on 127.0.0.1:6379")
+def test_staff_edit_reaches_other_processes_through_shared_redis_cache(client, catalogue, settings):
+    """Production runs several workers: the bump must travel through the shared cache."""
+    from programs import caching
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    from django.core.cache import cache
+
+    cache.clear()
+
+    def as_another_process():
+        caching._memo.clear()  # a fresh worker: no memoised version, no in-memory pages
+        caching.clear_local_pages()
+
+    as_another_process()  # forget what the fixtures memoised from the per-process test cache
+    assert client.get(detail_url("ccc-integrativ"))["X-Catalogue-Cache"] == "miss"
+    as_another_process()
+    assert client.get(detail_url("ccc-integrativ"))["X-Catalogue-Cache"] == "hit"  # read from Redis
+
+    program = Program.objects.get(slug="ccc-integrativ")
+    program.summary = "Geänderte Beschreibung aus der Verwaltung."
+    program.save()
+    as_another_process()
+    response = client.get(detail_url("ccc-integrativ"))
+    assert response["X-Catalogue-Cache"] == "miss"
+    assert "Geänderte Beschreibung" in response.content.decode()
+    cache.clear()
