@@ -83,7 +83,10 @@ def _moment(day: dt.date, now: dt.datetime) -> dt.datetime:
     """A date from a paper form as a moment: noon Europe/Berlin (today: not after `now`).
 
     Only the day matters for the deadlines; the forms refuse days in the future."""
-    return min(dt.datetime.combine(day, dt.time(12, 0), tzinfo=BERLIN), max(now, dt.datetime.combine(day, dt.time.min, tzinfo=BERLIN)))
+    return min(
+        dt.datetime.combine(day, dt.time(12, 0), tzinfo=BERLIN),
+        max(now, dt.datetime.combine(day, dt.time.min, tzinfo=BERLIN)),
+    )
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -108,7 +111,16 @@ class ParticipationEventInline(ReadOnlyInline):
 class DoctorChangeInline(ReadOnlyInline):
     model = DoctorChangeRequest
     fk_name = "participation"
-    fields = ["requested_at", "old_provider", "new_provider", "reason", "reason_text", "decision", "effective_date", "applied_at"]
+    fields = [
+        "requested_at",
+        "old_provider",
+        "new_provider",
+        "reason",
+        "reason_text",
+        "decision",
+        "effective_date",
+        "applied_at",
+    ]
     readonly_fields = fields
 
 
@@ -152,7 +164,9 @@ def confirm_doctor_today(modeladmin, request, queryset):
     done = 0
     for participation in queryset.filter(status=Status.AWAITING_DOCTOR):
         try:
-            services.participation_confirm_doctor(participation=participation, actor=request.user, confirmed_at=now, now=now)
+            services.participation_confirm_doctor(
+                participation=participation, actor=request.user, confirmed_at=now, now=now
+            )
             done += 1
         except EnrollmentError as error:
             modeladmin.message_user(request, f"#{participation.pk}: {error}", messages.ERROR)
@@ -182,8 +196,16 @@ class ParticipationAdmin(FundScopedAdmin):
 
     fund_path = "contract__fund"
     list_display = [
-        "pk", "person", "person__kvnr", "program", "status", "channel", "declared_at", "start_date",
-        "revocation_deadline", "provider",
+        "pk",
+        "person",
+        "person__kvnr",
+        "program",
+        "status",
+        "channel",
+        "declared_at",
+        "start_date",
+        "revocation_deadline",
+        "provider",
     ]
     list_display_links = ["pk", "person"]
     list_select_related = ["person", "program", "provider"]
@@ -194,20 +216,79 @@ class ParticipationAdmin(FundScopedAdmin):
     inlines = [ParticipationEventInline, DoctorChangeInline, CancellationRequestInline]
     actions = [confirm_doctor_today, start_due]
     readonly_fields = [
-        "staff_actions", "person", "contract", "program", "provider", "status", "channel", "signer_kind", "signer",
-        "declared_by", "declared_at", "instructed_at", "instruction_method", "contract_version", "holiday_lands",
-        "revocation_deadline", "start_date", "binding_end", "term_end", "cancel_by", "end_date", "end_reason",
-        "doctor_confirmed_at", "revoked_at", "cancelled_at", "rejected_at", "consents", "declaration_text",
-        "consent_text", "revocation_instruction", "idempotency_key", "created_at",
+        "staff_actions",
+        "person",
+        "contract",
+        "program",
+        "provider",
+        "status",
+        "channel",
+        "signer_kind",
+        "signer",
+        "declared_by",
+        "declared_at",
+        "instructed_at",
+        "instruction_method",
+        "contract_version",
+        "holiday_lands",
+        "revocation_deadline",
+        "start_date",
+        "binding_end",
+        "term_end",
+        "cancel_by",
+        "end_date",
+        "end_reason",
+        "doctor_confirmed_at",
+        "revoked_at",
+        "cancelled_at",
+        "rejected_at",
+        "consents",
+        "declaration_text",
+        "consent_text",
+        "revocation_instruction",
+        "idempotency_key",
+        "created_at",
     ]
     fieldsets = [
         (None, {"fields": ["staff_actions", "person", "contract", "program", "provider", "status"]}),
-        (_("Erklärung"), {"fields": ["channel", "signer_kind", "signer", "declared_by", "declared_at", "instructed_at",
-                                     "instruction_method", "contract_version", "consents", "idempotency_key", "created_at"]}),
-        (_("Fristen und Termine"), {"fields": ["holiday_lands", "revocation_deadline", "start_date", "binding_end",
-                                               "term_end", "cancel_by", "end_date", "end_reason"]}),
+        (
+            _("Erklärung"),
+            {
+                "fields": [
+                    "channel",
+                    "signer_kind",
+                    "signer",
+                    "declared_by",
+                    "declared_at",
+                    "instructed_at",
+                    "instruction_method",
+                    "contract_version",
+                    "consents",
+                    "idempotency_key",
+                    "created_at",
+                ]
+            },
+        ),
+        (
+            _("Fristen und Termine"),
+            {
+                "fields": [
+                    "holiday_lands",
+                    "revocation_deadline",
+                    "start_date",
+                    "binding_end",
+                    "term_end",
+                    "cancel_by",
+                    "end_date",
+                    "end_reason",
+                ]
+            },
+        ),
         (_("Zeitpunkte"), {"fields": ["doctor_confirmed_at", "revoked_at", "cancelled_at", "rejected_at"]}),
-        (_("Gezeigte Texte"), {"classes": ["collapse"], "fields": ["declaration_text", "consent_text", "revocation_instruction"]}),
+        (
+            _("Gezeigte Texte"),
+            {"classes": ["collapse"], "fields": ["declaration_text", "consent_text", "revocation_instruction"]},
+        ),
     ]
 
     def has_change_permission(self, request, obj=None):
@@ -227,8 +308,11 @@ class ParticipationAdmin(FundScopedAdmin):
         links = []
         for name, label, allowed in (
             ("confirm_doctor", gettext("Ärztliche Bestätigung erfassen"), obj.status == Status.AWAITING_DOCTOR),
-            ("instruction", gettext("Belehrung nachtragen"),
-             obj.status == Status.SUBMITTED and obj.instructed_at is None and not obj.is_dmp),
+            (
+                "instruction",
+                gettext("Belehrung nachtragen"),
+                obj.status == Status.SUBMITTED and obj.instructed_at is None and not obj.is_dmp,
+            ),
             ("reject", gettext("Ablehnen"), can_transition(obj.status, Status.REJECTED)),
             ("end", gettext("Beenden"), obj.status == Status.ACTIVE),
         ):
@@ -241,7 +325,9 @@ class ParticipationAdmin(FundScopedAdmin):
     def get_urls(self):
         wrap = self.admin_site.admin_view
         return [
-            path("<int:pk>/bestaetigung/", wrap(self.confirm_doctor_view), name="enrollment_participation_confirm_doctor"),
+            path(
+                "<int:pk>/bestaetigung/", wrap(self.confirm_doctor_view), name="enrollment_participation_confirm_doctor"
+            ),
             path("<int:pk>/belehrung/", wrap(self.instruction_view), name="enrollment_participation_instruction"),
             path("<int:pk>/ablehnen/", wrap(self.reject_view), name="enrollment_participation_reject"),
             path("<int:pk>/beenden/", wrap(self.end_view), name="enrollment_participation_end"),
@@ -265,8 +351,12 @@ class ParticipationAdmin(FundScopedAdmin):
                 self.message_user(request, gettext("Gespeichert: %(title)s.") % {"title": title})
                 return HttpResponseRedirect(reverse("admin:enrollment_participation_change", args=[obj.pk]))
         context = {
-            **self.admin_site.each_context(request), "opts": self.model._meta, "original": obj, "form": form,
-            "title": title, "participation": obj,
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": obj,
+            "form": form,
+            "title": title,
+            "participation": obj,
         }
         return TemplateResponse(request, "admin/enrollment/participation_action.html", context)
 
@@ -276,20 +366,28 @@ class ParticipationAdmin(FundScopedAdmin):
 
         def run(data):
             now = timezone.now()
-            services.participation_confirm_doctor(participation=obj, actor=request.user,
-                                                  confirmed_at=_moment(data["confirmed_on"], now), now=now)
+            services.participation_confirm_doctor(
+                participation=obj, actor=request.user, confirmed_at=_moment(data["confirmed_on"], now), now=now
+            )
+
         return self._action_page(request, obj, form, gettext("Ärztliche Bestätigung erfassen"), run)
 
     def instruction_view(self, request, pk: int):
         obj = self._object_or_404(request, pk)
-        form = InstructionForm(_posted(request), initial={"instructed_on": timezone.localdate(),
-                                                             "method": InstructionMethod.LETTER})
+        form = InstructionForm(
+            _posted(request), initial={"instructed_on": timezone.localdate(), "method": InstructionMethod.LETTER}
+        )
 
         def run(data):
             now = timezone.now()
-            services.participation_record_instruction(participation=obj, actor=request.user,
-                                                      instructed_at=_moment(data["instructed_on"], now),
-                                                      method=data["method"], now=now)
+            services.participation_record_instruction(
+                participation=obj,
+                actor=request.user,
+                instructed_at=_moment(data["instructed_on"], now),
+                method=data["method"],
+                now=now,
+            )
+
         return self._action_page(request, obj, form, gettext("Belehrung nachtragen"), run)
 
     def reject_view(self, request, pk: int):
@@ -297,8 +395,10 @@ class ParticipationAdmin(FundScopedAdmin):
         form = RejectForm(_posted(request))
 
         def run(data):
-            services.participation_reject(participation=obj, actor=request.user, reason_text=data["reason_text"],
-                                          now=timezone.now())
+            services.participation_reject(
+                participation=obj, actor=request.user, reason_text=data["reason_text"], now=timezone.now()
+            )
+
         return self._action_page(request, obj, form, gettext("Teilnahme ablehnen"), run)
 
     def end_view(self, request, pk: int):
@@ -308,8 +408,15 @@ class ParticipationAdmin(FundScopedAdmin):
         def run(data):
             from enrollment.models import Channel
 
-            services.participation_end(participation=obj, actor=request.user, now=timezone.now(),
-                                       end_date=data["end_date"], text=data["text"], channel=Channel.STAFF)
+            services.participation_end(
+                participation=obj,
+                actor=request.user,
+                now=timezone.now(),
+                end_date=data["end_date"],
+                text=data["text"],
+                channel=Channel.STAFF,
+            )
+
         return self._action_page(request, obj, form, gettext("Teilnahme beenden"), run)
 
     # --- paper declaration (the "add" page) -------------------------------------------------------
@@ -319,7 +426,11 @@ class ParticipationAdmin(FundScopedAdmin):
             raise PermissionDenied
         persons = scope_to_fund(InsuredPerson.objects.all(), request.user, "fund")
         contracts = scope_to_fund(Contract.objects.select_related("program", "fund"), request.user, "fund")
-        initial = {"idempotency_key": uuid.uuid4(), "declared_on": timezone.localdate(), "instructed_on": timezone.localdate()}
+        initial = {
+            "idempotency_key": uuid.uuid4(),
+            "declared_on": timezone.localdate(),
+            "instructed_on": timezone.localdate(),
+        }
         form = PaperDeclarationForm(_posted(request), persons=persons, contracts=contracts, initial=initial)
         for name, field_name in (("person", "person"), ("signer", "signer"), ("provider", "provider")):
             rel = Participation._meta.get_field(field_name).remote_field
@@ -333,8 +444,11 @@ class ParticipationAdmin(FundScopedAdmin):
                     contract=data["contract"],
                     provider=data["provider"],
                     actor=request.user,
-                    consents={"declaration": True, "data_transfer": data["data_transfer"],
-                              "revocation_instruction": data["instructed_on"] is not None},
+                    consents={
+                        "declaration": True,
+                        "data_transfer": data["data_transfer"],
+                        "revocation_instruction": data["instructed_on"] is not None,
+                    },
                     idempotency_key=data["idempotency_key"],
                     now=now,
                     channel=data["channel"],
@@ -348,16 +462,22 @@ class ParticipationAdmin(FundScopedAdmin):
             else:
                 self.message_user(
                     request,
-                    gettext("Papiererklärung erfasst. Widerruf bis %(rev)s, Beginn %(start)s, gebunden bis %(bind)s.") % {
-                        "rev": participation.revocation_deadline.strftime("%d.%m.%Y") if participation.revocation_deadline else "–",
+                    gettext("Papiererklärung erfasst. Widerruf bis %(rev)s, Beginn %(start)s, gebunden bis %(bind)s.")
+                    % {
+                        "rev": participation.revocation_deadline.strftime("%d.%m.%Y")
+                        if participation.revocation_deadline
+                        else "–",
                         "start": participation.start_date.strftime("%d.%m.%Y") if participation.start_date else "–",
                         "bind": participation.binding_end.strftime("%d.%m.%Y") if participation.binding_end else "–",
                     },
                 )
                 return HttpResponseRedirect(reverse("admin:enrollment_participation_change", args=[participation.pk]))
         context = {
-            **self.admin_site.each_context(request), "opts": self.model._meta, "form": form,
-            "title": gettext("Papiererklärung erfassen"), "participation": None,
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "form": form,
+            "title": gettext("Papiererklärung erfassen"),
+            "participation": None,
         }
         return TemplateResponse(request, "admin/enrollment/participation_action.html", context)
 
@@ -387,12 +507,16 @@ class _RequestAdmin(FundScopedAdmin):
         if obj is None or obj.decision != RequestDecision.PENDING:
             return "–"
         info = self.model._meta.app_label, self.model._meta.model_name
-        return format_html('<a href="{}">{}</a>', reverse("admin:{}_{}_decide".format(*info), args=[obj.pk]), gettext("Entscheiden"))
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:{}_{}_decide".format(*info), args=[obj.pk]), gettext("Entscheiden")
+        )
 
     def get_urls(self):
         info = self.model._meta.app_label, self.model._meta.model_name
         return [
-            path("<int:pk>/entscheiden/", self.admin_site.admin_view(self.decide_view), name="{}_{}_decide".format(*info)),
+            path(
+                "<int:pk>/entscheiden/", self.admin_site.admin_view(self.decide_view), name="{}_{}_decide".format(*info)
+            ),
             *super().get_urls(),
         ]
 
@@ -413,20 +537,41 @@ class _RequestAdmin(FundScopedAdmin):
                 info = self.model._meta.app_label, self.model._meta.model_name
                 return HttpResponseRedirect(reverse("admin:{}_{}_changelist".format(*info)))
         context = {
-            **self.admin_site.each_context(request), "opts": self.model._meta, "original": obj, "form": form,
-            "title": gettext("Entscheiden: %(obj)s") % {"obj": obj}, "participation": obj.participation, "request_obj": obj,
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": obj,
+            "form": form,
+            "title": gettext("Entscheiden: %(obj)s") % {"obj": obj},
+            "participation": obj.participation,
+            "request_obj": obj,
         }
         return TemplateResponse(request, "admin/enrollment/participation_action.html", context)
 
 
 @admin.register(DoctorChangeRequest)
 class DoctorChangeRequestAdmin(_RequestAdmin):
-    list_display = ["pk", "participation", "old_provider", "new_provider", "reason", "requested_at", "decision", "effective_date", "applied_at"]
+    list_display = [
+        "pk",
+        "participation",
+        "old_provider",
+        "new_provider",
+        "reason",
+        "requested_at",
+        "decision",
+        "effective_date",
+        "applied_at",
+    ]
     list_select_related = [*_RequestAdmin.list_select_related, "old_provider", "new_provider"]
 
     def decide(self, obj, user, data):
-        services.doctor_change_decide(request=obj, actor=user, approve=data["decision"] == "approve", now=timezone.now(),
-                                      note=data["note"], effective_date=data["effective_date"])
+        services.doctor_change_decide(
+            request=obj,
+            actor=user,
+            approve=data["decision"] == "approve",
+            now=timezone.now(),
+            note=data["note"],
+            effective_date=data["effective_date"],
+        )
 
 
 @admin.register(CancellationRequest)
@@ -434,5 +579,11 @@ class CancellationRequestAdmin(_RequestAdmin):
     list_display = ["pk", "participation", "reason", "requested_at", "decision", "effective_date"]
 
     def decide(self, obj, user, data):
-        services.cancellation_request_decide(request=obj, actor=user, approve=data["decision"] == "approve",
-                                             now=timezone.now(), note=data["note"], effective_date=data["effective_date"])
+        services.cancellation_request_decide(
+            request=obj,
+            actor=user,
+            approve=data["decision"] == "approve",
+            now=timezone.now(),
+            note=data["note"],
+            effective_date=data["effective_date"],
+        )

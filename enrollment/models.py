@@ -103,14 +103,18 @@ class ActivationCode(models.Model):
         verbose_name = _("Aktivierungscode")
         verbose_name_plural = _("Aktivierungscodes")
         constraints = [
-            models.CheckConstraint(condition=Q(expires_at__gt=F("created_at")), name="activation_expires_after_created"),
             models.CheckConstraint(
-                condition=Q(used_at__isnull=True) | Q(used_at__gte=F("created_at")), name="activation_used_after_created"
+                condition=Q(expires_at__gt=F("created_at")), name="activation_expires_after_created"
+            ),
+            models.CheckConstraint(
+                condition=Q(used_at__isnull=True) | Q(used_at__gte=F("created_at")),
+                name="activation_used_after_created",
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.person} ({self.created_at:%d.%m.%Y})"
+
 
 # --- Participation (Teilnahmeerklärung and its lifecycle) ------------------------------------
 
@@ -174,7 +178,11 @@ class Participation(models.Model):
         "programs.Contract", on_delete=models.PROTECT, related_name="enrollments", verbose_name=_("Vertrag")
     )
     program = models.ForeignKey(
-        "programs.Program", on_delete=models.PROTECT, related_name="enrollments", verbose_name=_("Programm"), editable=False
+        "programs.Program",
+        on_delete=models.PROTECT,
+        related_name="enrollments",
+        verbose_name=_("Programm"),
+        editable=False,
     )
     program_type = models.CharField(_("Programmart"), max_length=10, editable=False)
     dmp_indication = models.CharField(_("DMP-Indikation"), max_length=2, blank=True, editable=False)
@@ -186,10 +194,14 @@ class Participation(models.Model):
         related_name="enrollments",
         verbose_name=_("gewählte Ärztin / gewählter Arzt bzw. Einrichtung"),
     )
-    status = models.CharField(_("Status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED, editable=False)
+    status = models.CharField(
+        _("Status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED, editable=False
+    )
 
     channel = models.CharField(_("Weg der Erklärung"), max_length=10, choices=Channel.choices, default=Channel.ONLINE)
-    signer_kind = models.CharField(_("unterschrieben von"), max_length=20, choices=SignerKind.choices, default=SignerKind.SELF)
+    signer_kind = models.CharField(
+        _("unterschrieben von"), max_length=20, choices=SignerKind.choices, default=SignerKind.SELF
+    )
     signer = models.ForeignKey(
         InsuredPerson,
         on_delete=models.PROTECT,
@@ -251,7 +263,9 @@ class Participation(models.Model):
             models.CheckConstraint(
                 condition=Q(channel__in=[c.value for c in DECLARATION_CHANNELS]), name="participation_channel_valid"
             ),
-            models.CheckConstraint(condition=Q(signer_kind__in=SignerKind.values), name="participation_signer_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(signer_kind__in=SignerKind.values), name="participation_signer_kind_valid"
+            ),
             models.CheckConstraint(
                 condition=(Q(signer_kind=SignerKind.REPRESENTATIVE) & Q(signer__isnull=False))
                 | (Q(signer_kind=SignerKind.SELF) & Q(signer__isnull=True)),
@@ -294,7 +308,8 @@ class Participation(models.Model):
                 condition=~Q(status=Status.REVOKED) | Q(revoked_at__isnull=False), name="participation_revoked_has_time"
             ),
             models.CheckConstraint(
-                condition=~Q(status=Status.REJECTED) | Q(rejected_at__isnull=False), name="participation_rejected_has_time"
+                condition=~Q(status=Status.REJECTED) | Q(rejected_at__isnull=False),
+                name="participation_rejected_has_time",
             ),
             models.CheckConstraint(
                 condition=~Q(status__in=[Status.ENDING, Status.ENDED]) | Q(end_date__isnull=False),
@@ -462,7 +477,12 @@ class ParticipationEvent(models.Model):
     to_status = models.CharField(_("nach"), max_length=20)
     at = models.DateTimeField(_("Zeitpunkt"))
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("durch")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("durch"),
     )
     channel = models.CharField(_("Weg"), max_length=10, choices=Channel.choices)
     reason_code = models.CharField(_("Grund"), max_length=40, choices=EventReason.choices)
@@ -513,7 +533,9 @@ class _StaffDecisionRequest(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     channel = models.CharField(_("Weg"), max_length=10, choices=Channel.choices, default=Channel.ONLINE)
-    decision = models.CharField(_("Entscheidung"), max_length=10, choices=RequestDecision.choices, default=RequestDecision.PENDING)
+    decision = models.CharField(
+        _("Entscheidung"), max_length=10, choices=RequestDecision.choices, default=RequestDecision.PENDING
+    )
     decided_at = models.DateTimeField(_("entschieden am"), null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -533,7 +555,12 @@ class DoctorChangeRequest(_StaffDecisionRequest):
 
     participation = models.ForeignKey(Participation, on_delete=models.CASCADE, related_name="doctor_changes")
     old_provider = models.ForeignKey(
-        "providers.Provider", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("bisher")
+        "providers.Provider",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("bisher"),
     )
     new_provider = models.ForeignKey(
         "providers.Provider", on_delete=models.PROTECT, related_name="+", verbose_name=_("neu gewählt")
@@ -545,19 +572,23 @@ class DoctorChangeRequest(_StaffDecisionRequest):
         verbose_name_plural = _("Arztwechsel")
         ordering = ["-requested_at"]
         constraints = [
-            models.CheckConstraint(condition=Q(decision__in=RequestDecision.values), name="doctorchange_decision_valid"),
+            models.CheckConstraint(
+                condition=Q(decision__in=RequestDecision.values), name="doctorchange_decision_valid"
+            ),
             models.CheckConstraint(
                 condition=Q(reason="") | Q(reason__in=ImportantReason.values), name="doctorchange_reason_valid"
             ),
             models.CheckConstraint(
-                condition=Q(decision=RequestDecision.PENDING) | Q(decided_at__isnull=False), name="doctorchange_decided_has_time"
+                condition=Q(decision=RequestDecision.PENDING) | Q(decided_at__isnull=False),
+                name="doctorchange_decided_has_time",
             ),
             models.CheckConstraint(
                 condition=~Q(decision=RequestDecision.APPROVED) | Q(effective_date__isnull=False),
                 name="doctorchange_approved_has_date",
             ),
             models.CheckConstraint(
-                condition=Q(applied_at__isnull=True) | Q(decision=RequestDecision.APPROVED), name="doctorchange_applied_if_approved"
+                condition=Q(applied_at__isnull=True) | Q(decision=RequestDecision.APPROVED),
+                name="doctorchange_applied_if_approved",
             ),
             models.UniqueConstraint(
                 fields=["participation"], condition=Q(decision=RequestDecision.PENDING), name="doctorchange_one_pending"
@@ -587,7 +618,8 @@ class CancellationRequest(_StaffDecisionRequest):
             models.CheckConstraint(condition=Q(decision__in=RequestDecision.values), name="cancelreq_decision_valid"),
             models.CheckConstraint(condition=Q(reason__in=ImportantReason.values), name="cancelreq_reason_valid"),
             models.CheckConstraint(
-                condition=Q(decision=RequestDecision.PENDING) | Q(decided_at__isnull=False), name="cancelreq_decided_has_time"
+                condition=Q(decision=RequestDecision.PENDING) | Q(decided_at__isnull=False),
+                name="cancelreq_decided_has_time",
             ),
             models.CheckConstraint(
                 condition=~Q(decision=RequestDecision.APPROVED) | Q(effective_date__isnull=False),

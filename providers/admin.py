@@ -47,4 +47,3 @@ class ContractParticipationAdmin(FundScopedAdmin):
 
             kwargs["queryset"] = scope_to_fund(Contract.objects.all(), request.user, "fund")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
