@@ -180,6 +180,12 @@ def _move(
     )
 
 
+def _notify_status_changed_on_commit(participation: Participation) -> None:
+    """Tell the person about a status change once the transaction has committed."""
+    pk = participation.pk
+    transaction.on_commit(lambda: notifications.status_changed(pk))
+
+
 def _check_provider(contract: Contract, provider: Provider | None, *, on: dt.date) -> None:
     """The provider must take part in the contract on `on`; HzV needs a GP practice."""
     if provider is None:
@@ -526,8 +532,7 @@ def participation_confirm_doctor(
             data={"confirmed_at": confirmed_at.isoformat(), "start_date": _iso(p.start_date)},
             fields=("doctor_confirmed_at", "start_date", "provider"),
         )
-        pk = p.pk
-        transaction.on_commit(lambda: notifications.status_changed(pk))
+        _notify_status_changed_on_commit(p)
         return p
 
 
@@ -717,8 +722,7 @@ def participation_reject(*, participation: Participation, actor, reason_text: st
             fields=("rejected_at",),
         )
         _close_pending_requests(p, now=now, note=_("Erledigt: die Teilnahme wurde abgelehnt."))
-        pk = p.pk
-        transaction.on_commit(lambda: notifications.status_changed(pk))
+        _notify_status_changed_on_commit(p)
         return p
 
 
@@ -883,8 +887,7 @@ def cancellation_request_decide(
                     data=data,
                     fields=("end_date", "cancelled_at", "end_reason"),
                 )
-        pk = p.pk
-        transaction.on_commit(lambda: notifications.status_changed(pk))
+        _notify_status_changed_on_commit(p)
         return req
 
 
@@ -1020,8 +1023,7 @@ def doctor_change_decide(
             text=note.strip(),
             data={"request": req.pk, "effective_date": _iso(req.effective_date)},
         )
-        pk = p.pk
-        transaction.on_commit(lambda: notifications.status_changed(pk))
+        _notify_status_changed_on_commit(p)
     if approve and req.effective_date <= _today(now):
         doctor_change_apply(request=req, now=now)
     return req
