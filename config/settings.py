@@ -39,10 +39,13 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_tasks_db",
+    "pgtrigger",
+    "pghistory",
     "programs",
     "providers",
     "enrollment",
     "reports",
+    "backoffice",
 ]
 
 MIDDLEWARE = [
@@ -177,3 +180,8 @@ LOGGING = {
 
 # Path of the public reference data (see docs/import-formats.md); deployments override it.
 REFERENCE_DATA_DIR = env.path("REFERENCE_DATA_DIR", default=BASE_DIR.parent / "shared" / "data")
+
+# Audit trail (django-pghistory, PostgreSQL triggers; docs/audit.md). The trigger on the
+# role-membership table of django.contrib.auth cannot live in a migration of this project:
+# pgtrigger installs it after every `migrate` (PostgreSQL only, idempotent).
+PGTRIGGER_INSTALL_ON_MIGRATE = True

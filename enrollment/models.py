@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from enrollment import deadlines
+from enrollment.append_only import AppendOnlyModel
 from enrollment.lifecycle import CANCELLABLE_STATUSES, OPEN_STATUSES, REVOCABLE_STATUSES, Status
 from programs.models import Fund, Gemeinde, Land, plz_validator
 from programs.validators import validate_kvnr
@@ -464,10 +465,11 @@ class EventReason(models.TextChoices):
     REMINDER_SENT = "reminder_sent", _("Erinnerung an die Kündigungsfrist versandt")
 
 
-class ParticipationEvent(models.Model):
+class ParticipationEvent(AppendOnlyModel):
     """One step in the history of a participation: who, when, through which channel, why.
 
-    Written only by `enrollment.services`, never changed afterwards. `from_status` is empty
+    Written only by `enrollment.services`, never changed or deleted afterwards (`AppendOnlyModel`;
+    on PostgreSQL also a database trigger). `from_status` is empty
     for the creation; renewals, reminders and doctor changes keep the status
     (from_status == to_status).
     """

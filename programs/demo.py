@@ -29,7 +29,6 @@ from typing import Any, TextIO
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import check_password, make_password
-from django.contrib.auth.models import Group, Permission
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -825,65 +824,17 @@ def _ensure_user(
     return user
 
 
-#: (app, model or None for every model of the app) the staff groups work with.
-_WORK_MODELS = {("programs", "program"), ("programs", "contract"), ("providers", None), ("enrollment", None)}
-_REFERENCE_MODELS = {("programs", m) for m in ("fund", "fundregion", "land", "kreis", "gemeinde", "postalcode")}
-#: Account internals nobody edits by hand; activation codes are issued by a service, not the admin form.
-_NO_ACCESS = {"emailconfirmation"}
-_VIEW_ONLY = {"activationcode", "participationevent"}  # the event log is written by the services only
-
-
-def _group_permissions() -> dict[str, list[Permission]]:
-    """Admin permissions of the two staff groups (fund scoping is the admin's job).
-
-    Sachbearbeitung: view, add and change programs, contracts, providers, participations and
-    the enrollment models (insured persons, representations, declarations ...); view the
-    reference data. Analyse: view programs, contracts, providers and participations of providers
-    (no personal data of insured persons), and view, add and change the report models.
-    """
-
-    def matches(perm: Permission, models_: set[tuple[str, str | None]]) -> bool:
-        ct = perm.content_type
-        return (ct.app_label, ct.model) in models_ or (ct.app_label, None) in models_
-
-    staff, analyst = [], []
-    for perm in Permission.objects.select_related("content_type").order_by("pk"):
-        action, model = perm.codename.split("_", 1)[0], perm.content_type.model
-        if model in _NO_ACCESS:
-            continue
-        work, reference = matches(perm, _WORK_MODELS), matches(perm, _REFERENCE_MODELS)
-        if (work and action in {"view", "add", "change"} and (action == "view" or model not in _VIEW_ONLY)) or (
-            reference and action == "view"
-        ):
-            staff.append(perm)
-        personal = perm.content_type.app_label == "enrollment"
-        if ((work or reference) and action == "view" and not personal) or (
-            perm.content_type.app_label == "reports" and action in {"view", "add", "change"}
-        ):
-            analyst.append(perm)
-    return {account_data.STAFF_GROUP: staff, account_data.ANALYST_GROUP: analyst}
-
-
 def seed_accounts(funds: dict[str, Fund], result: SeedResult) -> None:
     users, people, links, memberships = Tally(), Tally(), Tally(), Tally()
     password = _DemoPassword()
 
-    groups: dict[str, Group] = {}
-    group_tally = Tally()
-    for name, perms in _group_permissions().items():
-        group, created = Group.objects.get_or_create(name=name)
-        groups[name] = group
-        before = set(group.permissions.values_list("pk", flat=True))
-        after = {p.pk for p in perms}
-        if before != after:
-            group.permissions.set(perms)
-        if created:
-            group_tally.created += 1
-        elif before != after:
-            group_tally.updated += 1
-        else:
-            group_tally.unchanged += 1
-    result.tallies["Gruppen"] = group_tally
+    from backoffice.roles import ensure_roles  # the roles are the back office's (docs/roles.md)
+
+    roles = ensure_roles()
+    groups = roles.groups
+    result.tallies["Gruppen"] = Tally(
+        created=len(roles.created), updated=len(roles.updated), unchanged=len(roles.unchanged)
+    )
 
     admin = account_data.ADMIN
     _ensure_user(
@@ -905,9 +856,11 @@ def seed_accounts(funds: dict[str, Fund], result: SeedResult) -> None:
             password=password,
             tally=users,
         )
-        group = groups[account_data.ANALYST_GROUP if s["role"] == "analyst" else account_data.STAFF_GROUP]
-        if set(user.groups.all()) != {group}:
-            user.groups.set([group])
+        wanted_groups = {groups[name] for name in s["roles"]}
+        if set(user.groups.all()) != wanted_groups:
+            user.groups.set(wanted_groups)
+        if s["fund"] is None:  # the operator belongs to no fund
+            continue
         _, membership_tally = sync_rows(
             StaffMembership,
             ("user_id",),

@@ -6,8 +6,6 @@ import datetime as dt
 
 DEMO_PASSWORD = "Lotse-Demo-2026"  # noqa: S105 - documented demo password, printed by seed_demo
 
-STAFF_GROUP = "Kassen-Sachbearbeitung"
-ANALYST_GROUP = "Kassen-Analyse"
 
 # Insured persons; "username" None means no account (a child represented by a parent).
 INSURED: list[dict] = [
@@ -26,10 +24,15 @@ INSURED: list[dict] = [
      "city": "Dresden", "gemeinde": "14612000", "fund": "aok-plus", "represented_by": "paul"},
 ]  # fmt: skip
 
+# Back-office accounts; "roles" are the groups of backoffice.roles (docs/roles.md); "fund" None:
+# the platform operator, who belongs to no fund.
 STAFF: list[dict] = [
-    {"username": "sachbearbeitung.bw", "first_name": "Sabine", "last_name": "Brenner", "fund": "aok-bw", "role": "staff"},
-    {"username": "sachbearbeitung.plus", "first_name": "Stefan", "last_name": "Pohl", "fund": "aok-plus", "role": "staff"},
-    {"username": "analyse.plus", "first_name": "Andrea", "last_name": "Lindner", "fund": "aok-plus", "role": "analyst"},
+    {"username": "sachbearbeitung.bw", "first_name": "Sabine", "last_name": "Brenner", "fund": "aok-bw", "role": "staff", "roles": ["Kassen-Sachbearbeitung"]},
+    {"username": "sachbearbeitung.plus", "first_name": "Stefan", "last_name": "Pohl", "fund": "aok-plus", "role": "staff", "roles": ["Kassen-Sachbearbeitung"]},
+    {"username": "vertrag.bw", "first_name": "Veronika", "last_name": "Vogt", "fund": "aok-bw", "role": "staff", "roles": ["Vertragsmanagement"]},
+    {"username": "analyse.plus", "first_name": "Andrea", "last_name": "Lindner", "fund": "aok-plus", "role": "analyst", "roles": ["Kassen-Analyse"]},
+    {"username": "kassenadmin.bw", "first_name": "Karl", "last_name": "Kramer", "fund": "aok-bw", "role": "staff", "roles": ["Kassen-Administration"]},
+    {"username": "betrieb", "first_name": "Bea", "last_name": "Betz", "fund": None, "role": None, "roles": ["Betrieb"]},
 ]  # fmt: skip
 
 ADMIN = {"username": "admin", "first_name": "Demo", "last_name": "Administration"}
@@ -43,6 +46,11 @@ LOGINS: list[tuple[str, str, str]] = [
     ("sachbearbeitung.bw", "Sachbearbeitung AOK Baden-Württemberg",
      "Verwaltung unter /verwaltung/: Verträge, Leistungserbringer und Teilnahmen der AOK BW"),
     ("sachbearbeitung.plus", "Sachbearbeitung AOK PLUS", "wie oben, nur Daten der AOK PLUS"),
+    ("vertrag.bw", "Vertragsmanagement AOK Baden-Württemberg",
+     "Programme, Verträge und Vertragsteilnahmen der Leistungserbringer der AOK BW"),
     ("analyse.plus", "Analyse AOK PLUS", "Transparenzbericht unter /berichte/ ansehen und exportieren"),
+    ("kassenadmin.bw", "Kassen-Administration AOK Baden-Württemberg",
+     "Konten und Rollen der Mitarbeitenden der AOK BW, Zugriffsprotokoll"),
+    ("betrieb", "Betrieb der Plattform (keine Kasse)", "Kassen, Programmkatalog, Stammdaten der Leistungserbringer"),
     ("admin", "Administration (Superuser)", "alles unter /verwaltung/"),
 ]  # fmt: skip

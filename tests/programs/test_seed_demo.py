@@ -186,14 +186,19 @@ def test_seed_demo_links_providers_to_their_own_funds_contracts(seeded):
 
 
 def test_seed_demo_logins_work(seeded, client):
-    for username in ("anna", "paul", "sachbearbeitung.bw", "sachbearbeitung.plus", "analyse.plus", "admin"):
+    usernames = ("anna", "paul", "sachbearbeitung.bw", "sachbearbeitung.plus", "vertrag.bw", "analyse.plus")
+    for username in (*usernames, "kassenadmin.bw", "betrieb", "admin"):
         assert client.login(username=username, password=DEMO_PASSWORD), username
         client.logout()
     users = get_user_model().objects
     assert users.get(username="admin").is_superuser
     staff = users.get(username="sachbearbeitung.bw")
     assert staff.is_staff and staff.membership.fund.slug == "aok-bw" and staff.membership.role == "staff"
-    assert staff.has_perm("programs.change_contract") and staff.has_perm("providers.add_provider")
+    # Enrollment clerks: no contract management and no provider master data (backoffice.roles).
+    assert not staff.has_perm("programs.change_contract") and not staff.has_perm("providers.add_provider")
+    contracts = users.get(username="vertrag.bw")
+    assert contracts.has_perm("programs.change_contract") and contracts.has_perm("providers.add_contractparticipation")
+    assert not contracts.has_perm("enrollment.view_insuredperson")
     analyst = users.get(username="analyse.plus")
     assert analyst.membership.fund.slug == "aok-plus" and analyst.membership.role == "analyst"
     assert analyst.has_perm("programs.view_contract") and not analyst.has_perm("programs.change_contract")
