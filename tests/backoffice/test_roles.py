@@ -6,7 +6,15 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 
-from backoffice.roles import ANALYSIS, CONTRACT_MANAGEMENT, ENROLLMENT, FUND_ADMINISTRATION, OPERATOR, ROLES, ensure_roles
+from backoffice.roles import (
+    ANALYSIS,
+    CONTRACT_MANAGEMENT,
+    ENROLLMENT,
+    FUND_ADMINISTRATION,
+    OPERATOR,
+    ROLES,
+    ensure_roles,
+)
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
