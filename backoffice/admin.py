@@ -1,0 +1,106 @@
+"""Admin of the back office: the access log (fund administrators, own fund only) and the
+staff accounts of a fund (fund administrators manage their own fund's staff, nobody else)."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import Group
+from django.utils.translation import gettext_lazy as _
+
+from backoffice.models import AccessLogEntry
+from backoffice.roles import FUND_ROLES
+from programs.models import StaffMembership
+from programs.scoping import funds_for_user, scope_to_fund
+
+User = get_user_model()
+
+
+@admin.register(AccessLogEntry)
+class AccessLogEntryAdmin(admin.ModelAdmin):
+    """Read-only; a fund administrator sees the accesses to their fund's insured persons."""
+
+    list_display = ["at", "username", "person", "action", "record_label", "record_id", "path"]
+    list_select_related = ["person"]
+    list_filter = ["action", "record_type"]
+    search_fields = ["username", "person__kvnr", "person__last_name"]
+    date_hierarchy = "at"
+    show_full_result_count = False
+    raw_id_fields = ["user", "person"]
+
+    def get_queryset(self, request):
+        return scope_to_fund(super().get_queryset(request), request.user, "fund")
+
+    @admin.display(description=_("Datenart"), ordering="record_type")
+    def record_label(self, obj):
+        from django.apps import apps
+
+        try:
+            return apps.get_model(obj.record_type)._meta.verbose_name
+        except (LookupError, ValueError):
+            return obj.record_type
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class StaffMembershipInline(admin.StackedInline):
+    model = StaffMembership
+    fk_name = "user"
+    can_delete = False
+    min_num = 0
+    max_num = 1
+    extra = 1
+    verbose_name = _("Kassenzugehörigkeit")
+
+    def get_min_num(self, request, obj=None, **kwargs):
+        return 0 if request.user.is_superuser else 1  # a fund's account always belongs to the fund
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "fund":
+            kwargs["queryset"] = funds_for_user(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class StaffAccountAdmin(UserAdmin):
+    """Superusers manage every account. A fund administrator sees only the staff accounts of
+    their fund, may give only the fund roles and never superuser status or single permissions."""
+
+    inlines = [StaffMembershipInline]
+    list_display = ["username", "first_name", "last_name", "is_active", "is_staff", "membership"]
+    list_select_related = ["membership__fund"]
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        return scope_to_fund(qs.filter(is_staff=True, is_superuser=False), request.user, "membership__fund")
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser or obj is None:
+            return fieldsets
+        hidden = {"is_superuser", "user_permissions", "is_staff"}
+        return [(name, {**opts, "fields": [f for f in opts["fields"] if f not in hidden]}) for name, opts in fieldsets]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups" and not request.user.is_superuser:
+            kwargs["queryset"] = Group.objects.filter(name__in=FUND_ROLES)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if not request.user.is_superuser:
+            obj.is_staff = True  # a fund administrator creates staff accounts only
+            obj.is_superuser = False
+        super().save_model(request, obj, form, change)
