@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django_otp import user_has_device
@@ -30,6 +31,13 @@ class PortalAdminSite(admin.AdminSite):
     def login(self, request, extra_context=None):
         target = request.GET.get("next") or reverse("admin:index")
         return redirect(f"{reverse('login')}?{urlencode({'next': target})}")
+
+    def index(self, request, extra_context=None):
+        """The start page is a dashboard of the fund's open work (backoffice.dashboard)."""
+        from backoffice.dashboard import open_work
+
+        work = open_work(request.user, today=timezone.localdate())
+        return super().index(request, {"open_work": work, **(extra_context or {})})
 
 
 class PortalAdminConfig(AdminConfig):
