@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from enrollment import services
 from enrollment.accounts.admin import issue_activation_codes
+from enrollment.admin_display import consents_text, event_data_text
 from enrollment.deadlines import BERLIN
 from enrollment.forms import (
     ConfirmDoctorForm,
@@ -103,9 +104,13 @@ class ReadOnlyInline(admin.TabularInline):
 
 class ParticipationEventInline(ReadOnlyInline):
     model = ParticipationEvent
-    fields = ["at", "from_status", "to_status", "reason_code", "channel", "actor", "text", "data"]
+    fields = ["at", "from_status", "to_status", "reason_code", "channel", "actor", "text", "data_text"]
     readonly_fields = fields
     ordering = ["at", "pk"]
+
+    @admin.display(description=_("Daten"))
+    def data_text(self, obj):
+        return event_data_text(obj.data)
 
 
 class DoctorChangeInline(ReadOnlyInline):
@@ -242,7 +247,7 @@ class ParticipationAdmin(FundScopedAdmin):
         "revoked_at",
         "cancelled_at",
         "rejected_at",
-        "consents",
+        "consents_text",
         "declaration_text",
         "consent_text",
         "revocation_instruction",
@@ -263,7 +268,7 @@ class ParticipationAdmin(FundScopedAdmin):
                     "instructed_at",
                     "instruction_method",
                     "contract_version",
-                    "consents",
+                    "consents_text",
                     "idempotency_key",
                     "created_at",
                 ]
@@ -296,6 +301,10 @@ class ParticipationAdmin(FundScopedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("erteilte Einwilligungen"))
+    def consents_text(self, obj):
+        return consents_text(obj.consents)
 
     def _may_act(self, request) -> bool:
         """Staff actions need the change permission (the record itself stays read-only)."""

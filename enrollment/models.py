@@ -37,12 +37,19 @@ class InsuredPerson(models.Model):
     postal_code = models.CharField(_("PLZ"), max_length=5, validators=[plz_validator])
     city = models.CharField(_("Ort"), max_length=120)
     land = models.ForeignKey(Land, on_delete=models.PROTECT, related_name="+", verbose_name=_("Land"))
-    gemeinde = models.ForeignKey(Gemeinde, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    gemeinde = models.ForeignKey(
+        Gemeinde, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("Gemeinde")
+    )
     fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="insured", verbose_name=_("Krankenkasse"))
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="insured_person"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="insured_person",
+        verbose_name=_("Benutzerkonto"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("Versicherte Person")
@@ -68,8 +75,12 @@ class LegalRepresentation(models.Model):
         PARENT = "parent", _("Elternteil")
         GUARDIAN = "guardian", _("Vormund / Betreuer")
 
-    representative = models.ForeignKey(InsuredPerson, on_delete=models.CASCADE, related_name="represents")
-    represented = models.ForeignKey(InsuredPerson, on_delete=models.CASCADE, related_name="representatives")
+    representative = models.ForeignKey(
+        InsuredPerson, on_delete=models.CASCADE, related_name="represents", verbose_name=_("vertretende Person")
+    )
+    represented = models.ForeignKey(
+        InsuredPerson, on_delete=models.CASCADE, related_name="representatives", verbose_name=_("vertretene Person")
+    )
     kind = models.CharField(_("Art"), max_length=10, choices=Kind.choices, default=Kind.PARENT)
     valid_from = models.DateField(_("ab"), null=True, blank=True)
     valid_until = models.DateField(_("bis"), null=True, blank=True)
@@ -91,10 +102,17 @@ class ActivationCode(models.Model):
     """A one-time code the fund sends by letter; with KVNR and date of birth it links a new
     account to the insured record. Only a hash of the code is stored."""
 
-    person = models.ForeignKey(InsuredPerson, on_delete=models.CASCADE, related_name="activation_codes")
+    person = models.ForeignKey(
+        InsuredPerson, on_delete=models.CASCADE, related_name="activation_codes", verbose_name=_("versicherte Person")
+    )
     code_hash = models.CharField(max_length=128, unique=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("erzeugt von (Konto)"),
     )
     created_at = models.DateTimeField(_("erzeugt am"))
     expires_at = models.DateTimeField(_("gültig bis"))
@@ -249,7 +267,7 @@ class Participation(models.Model):
 
     idempotency_key = models.UUIDField(_("Idempotenzschlüssel"), unique=True, editable=False)
     created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("zuletzt geändert am"), auto_now=True)
 
     class Meta:
         verbose_name = _("Teilnahme")
@@ -474,7 +492,9 @@ class ParticipationEvent(AppendOnlyModel):
     (from_status == to_status).
     """
 
-    participation = models.ForeignKey(Participation, on_delete=models.CASCADE, related_name="events")
+    participation = models.ForeignKey(
+        Participation, on_delete=models.CASCADE, related_name="events", verbose_name=_("Teilnahme")
+    )
     from_status = models.CharField(_("von"), max_length=20, blank=True)
     to_status = models.CharField(_("nach"), max_length=20)
     at = models.DateTimeField(_("Zeitpunkt"))
@@ -527,12 +547,19 @@ class RequestDecision(models.TextChoices):
 class _StaffDecisionRequest(models.Model):
     """A request of the insured that staff decide on (pending → approved | rejected)."""
 
-    participation = models.ForeignKey(Participation, on_delete=models.CASCADE, related_name="+")
+    participation = models.ForeignKey(
+        Participation, on_delete=models.CASCADE, related_name="+", verbose_name=_("Teilnahme")
+    )
     reason = models.CharField(_("Grund"), max_length=20, choices=ImportantReason.choices, blank=True)
     reason_text = models.TextField(_("Begründung"), blank=True)
     requested_at = models.DateTimeField(_("beantragt am"))
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("beantragt von (Konto)"),
     )
     channel = models.CharField(_("Weg"), max_length=10, choices=Channel.choices, default=Channel.ONLINE)
     decision = models.CharField(
@@ -540,7 +567,12 @@ class _StaffDecisionRequest(models.Model):
     )
     decided_at = models.DateTimeField(_("entschieden am"), null=True, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("entschieden von (Konto)"),
     )
     decision_note = models.TextField(_("Begründung der Entscheidung"), blank=True)
     effective_date = models.DateField(_("wirksam ab"), null=True, blank=True)
@@ -555,7 +587,9 @@ class DoctorChangeRequest(_StaffDecisionRequest):
     (contract start rule), applied by the daily command (`applied_at`).
     At most one pending request per participation."""
 
-    participation = models.ForeignKey(Participation, on_delete=models.CASCADE, related_name="doctor_changes")
+    participation = models.ForeignKey(
+        Participation, on_delete=models.CASCADE, related_name="doctor_changes", verbose_name=_("Teilnahme")
+    )
     old_provider = models.ForeignKey(
         "providers.Provider",
         on_delete=models.PROTECT,
@@ -610,7 +644,9 @@ class CancellationRequest(_StaffDecisionRequest):
     """Extraordinary cancellation (Kündigung aus wichtigem Grund): staff decide and set the
     last day of participation (`effective_date`). At most one pending request per participation."""
 
-    participation = models.ForeignKey(Participation, on_delete=models.CASCADE, related_name="cancellation_requests")
+    participation = models.ForeignKey(
+        Participation, on_delete=models.CASCADE, related_name="cancellation_requests", verbose_name=_("Teilnahme")
+    )
 
     class Meta:
         verbose_name = _("Kündigung aus wichtigem Grund")

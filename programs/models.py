@@ -143,11 +143,11 @@ class Fund(models.Model):
     ik = models.CharField(_("Institutionskennzeichen (IK)"), max_length=9, unique=True, validators=[validate_ik])
     name = models.CharField(_("Name"), max_length=120, unique=True)
     short_name = models.CharField(_("Kurzname"), max_length=40)
-    slug = models.SlugField(unique=True)
+    slug = models.SlugField(_("Kurzname (URL)"), unique=True)
     seat_land = models.ForeignKey(
         Land, on_delete=models.PROTECT, related_name="seated_funds", verbose_name=_("Sitz (Land)")
     )
-    website = models.URLField(blank=True)
+    website = models.URLField(_("Website"), blank=True)
 
     class Meta:
         verbose_name = _("Krankenkasse")
@@ -164,7 +164,7 @@ class Fund(models.Model):
 class FundRegion(models.Model):
     """A fund serves a whole Land, or (NRW) only some of its Regierungsbezirke."""
 
-    fund = models.ForeignKey(Fund, on_delete=models.CASCADE, related_name="regions")
+    fund = models.ForeignKey(Fund, on_delete=models.CASCADE, related_name="regions", verbose_name=_("Krankenkasse"))
     land = models.ForeignKey(Land, on_delete=models.PROTECT, related_name="fund_regions")
     regierungsbezirk = models.ForeignKey(Regierungsbezirk, on_delete=models.PROTECT, null=True, blank=True)
 
@@ -193,9 +193,11 @@ class StaffMembership(models.Model):
         STAFF = "staff", _("Sachbearbeitung")
         ANALYST = "analyst", _("Analyse")
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership")
-    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="members")
-    role = models.CharField(max_length=10, choices=Role.choices, default=Role.STAFF)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership", verbose_name=_("Benutzerkonto")
+    )
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="members", verbose_name=_("Krankenkasse"))
+    role = models.CharField(_("Aufgabe"), max_length=10, choices=Role.choices, default=Role.STAFF)
 
     class Meta:
         verbose_name = _("Kassenzugehörigkeit")
@@ -336,8 +338,8 @@ class Program(models.Model):
     # programs.search.rebuild_search_columns() after bulk loads; never edited by hand.
     search_title = models.CharField(max_length=420, blank=True, default="", editable=False)
     search_text = models.TextField(blank=True, default="", editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("zuletzt geändert am"), auto_now=True)
 
     objects = ProgramQuerySet.as_manager()
 
@@ -448,8 +450,8 @@ class Contract(models.Model):
     with the texts shown in the electronic declaration.
     """
 
-    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="contracts")
-    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="contracts")
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="contracts", verbose_name=_("Programm"))
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="contracts", verbose_name=_("Krankenkasse"))
     version = models.CharField(_("Vertragsversion"), max_length=20, default="1")
     partners = models.TextField(_("Vertragspartner"), blank=True)
     valid_from = models.DateField(_("gültig ab"))
@@ -497,8 +499,8 @@ class Contract(models.Model):
     declaration_text = models.TextField(_("Text der Teilnahmeerklärung"))
     consent_text = models.TextField(_("Einwilligung Datenübermittlung"), blank=True)
     revocation_instruction = models.TextField(_("Widerrufsbelehrung"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("zuletzt geändert am"), auto_now=True)
 
     objects = ContractQuerySet.as_manager()
 

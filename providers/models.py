@@ -39,7 +39,9 @@ class Provider(models.Model):
     street = models.CharField(_("Straße und Hausnummer"), max_length=200, blank=True)
     postal_code = models.CharField(_("PLZ"), max_length=5, validators=[plz_validator])
     city = models.CharField(_("Ort"), max_length=120)
-    land = models.ForeignKey(Land, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    land = models.ForeignKey(
+        Land, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("Land")
+    )
     latitude = models.FloatField(_("Breitengrad"))
     longitude = models.FloatField(_("Längengrad"))
     phone = models.CharField(_("Telefon"), max_length=40, blank=True)
@@ -51,8 +53,8 @@ class Provider(models.Model):
     hearing_loop = models.BooleanField(_("Induktionsschleife"), default=False)
     sign_language = models.BooleanField(_("Gebärdensprache"), default=False)
     disabled_parking = models.BooleanField(_("Behindertenparkplatz"), default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("zuletzt geändert am"), auto_now=True)
 
     class Meta:
         verbose_name = _("Leistungserbringer")
@@ -90,8 +92,12 @@ class Provider(models.Model):
 class ContractParticipation(models.Model):
     """A provider takes part in a contract for a period (open-ended when `valid_until` is empty)."""
 
-    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="participations")
-    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="participations")
+    provider = models.ForeignKey(
+        Provider, on_delete=models.CASCADE, related_name="participations", verbose_name=_("Leistungserbringer")
+    )
+    contract = models.ForeignKey(
+        Contract, on_delete=models.CASCADE, related_name="participations", verbose_name=_("Vertrag")
+    )
     valid_from = models.DateField(_("teilnehmend ab"))
     valid_until = models.DateField(_("teilnehmend bis"), null=True, blank=True)
 
