@@ -39,7 +39,10 @@ def _cache() -> str:
 
 
 def _worker(now: dt.datetime) -> str:
-    if "django_tasks_db" not in settings.INSTALLED_APPS or "django_tasks_db" not in settings.TASKS["default"]["BACKEND"]:
+    if (
+        "django_tasks_db" not in settings.INSTALLED_APPS
+        or "django_tasks_db" not in settings.TASKS["default"]["BACKEND"]
+    ):
         return "not used"
     from django_tasks_db.models import DBTaskResult, get_date_max
 

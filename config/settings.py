@@ -135,12 +135,13 @@ STORAGES = {
 }
 
 
-
 def mailer_from_url(url: str) -> dict:
     """`smtp://user:pass@host:25`, `smtp+tls://…:587` (STARTTLS) or `smtp+ssl://…:465` → a MAILERS entry."""
     parts = urlsplit(url)
     if parts.scheme not in {"smtp", "smtp+tls", "smtp+ssl"} or not parts.hostname:
-        raise ImproperlyConfigured(f"EMAIL_URL must look like smtp+tls://user:password@host:587, not {parts.scheme}://…")
+        raise ImproperlyConfigured(
+            f"EMAIL_URL must look like smtp+tls://user:password@host:587, not {parts.scheme}://…"
+        )
     options = {
         "host": parts.hostname,
         "port": parts.port or {"smtp": 25, "smtp+tls": 587, "smtp+ssl": 465}[parts.scheme],

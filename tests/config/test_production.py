@@ -36,7 +36,11 @@ def documented_production_environment() -> dict[str, str]:
 
 
 def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "EMAIL_BACKEND", "EMAIL_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DJANGO_SETTINGS_MODULE", "EMAIL_BACKEND", "EMAIL_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     clean.update(env, DJANGO_SETTINGS_MODULE="config.settings")
     return subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", *args], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120
@@ -107,9 +111,11 @@ def test_pages_for_a_signed_in_person_are_never_stored(client, aoks, url_name):
 @pytest.mark.django_db
 def test_database_outage_answers_503_with_retry_after_in_german(aoks):
     client = Client(raise_request_exception=False)
-    with mock.patch.object(connection, "ensure_connection", side_effect=OperationalError("server closed")):
-        with mock.patch.object(connection, "connection", None):
-            response = client.get(reverse("programs:list") + "?q=Diabetes")
+    with (
+        mock.patch.object(connection, "ensure_connection", side_effect=OperationalError("server closed")),
+        mock.patch.object(connection, "connection", None),
+    ):
+        response = client.get(reverse("programs:list") + "?q=Diabetes")
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
     body = response.content.decode()
@@ -152,8 +158,13 @@ def test_health_endpoint_sees_a_task_backlog(client, settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     assert client.get("/healthz").json()["checks"]["worker"] == "ok"
     task = DBTaskResult.objects.create(
-        status="READY", task_path="reports.tasks.x", args_kwargs={"args": [], "kwargs": {}}, queue_name="default",
-        backend_name="default", priority=0, run_after=get_date_max(),
+        status="READY",
+        task_path="reports.tasks.x",
+        args_kwargs={"args": [], "kwargs": {}},
+        queue_name="default",
+        backend_name="default",
+        priority=0,
+        run_after=get_date_max(),
     )
     assert client.get("/healthz").json()["checks"]["worker"] == "ok"  # just enqueued: no backlog yet
     DBTaskResult.objects.filter(pk=task.pk).update(enqueued_at=timezone.now() - dt.timedelta(minutes=10))
@@ -180,7 +191,10 @@ def test_gunicorn_sends_no_server_banner_and_logs_no_query_strings(tmp_path):
     with log.open("w") as out:
         server = subprocess.Popen(  # noqa: S603
             [sys.executable, "-m", "gunicorn", "--config", "config/gunicorn.conf.py", "config.wsgi"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
         try:
             for _ in range(100):
@@ -203,7 +217,11 @@ def test_gunicorn_sends_no_server_banner_and_logs_no_query_strings(tmp_path):
 
 def test_make_run_sends_mail_links_to_the_port_it_serves_on():
     result = subprocess.run(  # noqa: S603
-        ["make", "-n", "run", "PORT=8801"], cwd=ROOT, capture_output=True, text=True, timeout=60  # noqa: S607
+        ["make", "-n", "run", "PORT=8801"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,  # noqa: S607
     )
     assert "SITE_URL=http://127.0.0.1:8801" in result.stdout
     assert "runserver 127.0.0.1:8801" in result.stdout
