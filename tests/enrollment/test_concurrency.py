@@ -1,7 +1,6 @@
-"""Parallel declarations on PostgreSQL: exactly one record, whatever the race.
-
-SQLite serialises writers, so the race cannot happen there; these tests run on PostgreSQL
-(CI) and are skipped on SQLite.
+"""Parallel declarations: exactly one record, whatever the race — on PostgreSQL (row locks)
+and on SQLite (the file database of `make run`; transactions take the write lock when they
+begin, so concurrent requests queue instead of failing with "database is locked").
 """
 
 from __future__ import annotations
@@ -10,7 +9,6 @@ import threading
 import uuid
 
 import pytest
-from django.conf import settings
 from django.db import connection
 
 from enrollment import services
@@ -20,8 +18,7 @@ from tests.enrollment.conftest import ALL_CONSENTS, at
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.postgres,
-    pytest.mark.skipif(not settings.IS_POSTGRES, reason="needs PostgreSQL (row locks, concurrent transactions)"),
+
 ]
 
 
