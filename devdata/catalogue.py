@@ -59,7 +59,7 @@ from programs.models import (
 )
 from programs.selectors import responsible_fund
 from programs.services import ensure_aoks
-from programs.validators import ik_with_check_digit, kv_region_code, kvnr_with_check_digit, lanr_with_check_digit
+from programs.validators import ik_with_check_digit, kv_region_code, lanr_with_check_digit
 from providers.models import ContractParticipation, Provider
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -915,8 +915,8 @@ def seed_accounts(funds: dict[str, Fund], result: SeedResult) -> None:
 
     person_rows, users_by_kvnr, representative_of = [], {}, {}
     kvnr_of_username = {}
-    for p in account_data.INSURED:
-        kvnr = p.get("kvnr") or kvnr_with_check_digit(*p["kvnr_digits"])
+    for p in filter(account_data.kept_by_seed_accounts, account_data.INSURED):
+        kvnr = account_data.kvnr(p)
         user = None
         if p["username"]:
             user = _ensure_user(
