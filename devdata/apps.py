@@ -1,7 +1,7 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
 
 
 class DevdataConfig(AppConfig):
+    """No models, so no verbose name: nothing of this app appears in the admin."""
+
     name = "devdata"
-    verbose_name = _("Demo- und Testdaten")
