@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "providers",
     "enrollment",
     "reports",
+    "devdata",  # generators of demo, volume and report data: above every domain app
 ]
 
 MIDDLEWARE = [

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 import threading
 
@@ -12,8 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from enrollment.accounts import services
-from enrollment.accounts.demo import issue_demo_codes
-from enrollment.models import ActivationCode, EmailConfirmation, InsuredPerson
+from enrollment.models import ActivationCode, EmailConfirmation
 from tests.accounts.conftest import NOW
 from tests.factories import InsuredPersonFactory
 
@@ -265,33 +263,8 @@ def test_email_confirmation_resend_throttled(registered):
     with pytest.raises(services.EmailResendTooSoon):
         services.email_confirmation_send(user=registered, now=NOW + dt.timedelta(seconds=30), force=False)
     services.email_confirmation_send(user=registered, now=NOW + dt.timedelta(seconds=61), force=False)
-
-
-# --------------------------------------------------------------------------- demo
-
-
 def test_register_with_code_before_its_issue_fails_cleanly(clara):
     code, _row = services.activation_code_issue(person=clara, issued_by=None, now=NOW)
     with pytest.raises(services.RegistrationFailed):
         _register(clara, code, now=NOW - dt.timedelta(minutes=1))
     assert not User.objects.filter(username__iexact="clara.schmidt@example.org").exists()
-
-
-def test_issue_demo_codes_one_valid_code_per_person(aoks):
-    out = io.StringIO()
-    first = issue_demo_codes(out, now=NOW)
-    clara = InsuredPerson.objects.get(kvnr="Z987654321")
-    assert clara.first_name == "Clara" and clara.fund.slug == "aok-bw" and clara.postal_code == "70173"
-    assert {p.kvnr for p, _ in first} >= {"Z987654321", "W456789126"}
-    assert first[0][1] in out.getvalue()
-    second = issue_demo_codes(io.StringIO(), now=NOW)
-    assert InsuredPerson.objects.filter(kvnr="Z987654321").count() == 1
-    for person, _code in second:
-        assert ActivationCode.objects.filter(person=person, used_at__isnull=True).count() == 1
-    old_code = {p.kvnr: c for p, c in first}["Z987654321"]
-    new_code = {p.kvnr: c for p, c in second}["Z987654321"]
-    with pytest.raises(services.RegistrationFailed):
-        _register(clara, old_code)
-    assert _register(clara, new_code).created
-    third = issue_demo_codes(io.StringIO(), now=NOW + dt.timedelta(days=2))
-    assert "Z987654321" not in {p.kvnr for p, _ in third}  # has an account now

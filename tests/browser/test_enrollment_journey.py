@@ -26,7 +26,7 @@ PASSWORD = "Lotse-Browser-2026"
 
 @pytest.fixture
 def demo_data():
-    from programs.demo import seed_demo
+    from devdata.catalogue import seed_demo
 
     seed_demo(stdout=StringIO())
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from reports.generator import FundYearData, aok_plus_2023, sample, write_aggregated, write_case_level
+from devdata.report_generator import FundYearData, aok_plus_2023, sample, write_aggregated, write_case_level
 from reports.imports import import_stream
 from reports.models import ReportYear
 from reports.services import report_year_get_or_create, report_year_publish

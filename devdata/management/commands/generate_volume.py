@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from providers.volume import NoPlaces, generate_volume
+from devdata.volume import NoPlaces, generate_volume
 
 
 class Command(BaseCommand):

@@ -3,6 +3,7 @@
 Codes are stored hashed, so they cannot be printed again: every seed run issues a fresh code per
 demo person, which (by `activation_code_issue`) deletes the older unused one — in effect there is
 always exactly one valid demo code per person. Persons that already have an account are skipped.
+The persons are those with "activation_code" in the one list `devdata.data.accounts.INSURED`.
 """
 
 from __future__ import annotations
@@ -13,43 +14,32 @@ from typing import TextIO
 from django.db import transaction
 from django.utils import timezone
 
+from devdata.data import accounts as account_data
 from enrollment.accounts.services import activation_code_issue
 from enrollment.models import InsuredPerson
+from programs.aok import LAND_CODE_BY_AGS
 from programs.models import Fund, Land
-
-# (kvnr, first, last, birth date, street, plz, city, land, fund slug)
-DEMO_PERSONS = [
-    ("Z987654321", "Clara", "Schmidt", dt.date(1992, 11, 30), "Königstraße 12", "70173", "Stuttgart", "BW", "aok-bw"),
-    (
-        "W456789126",
-        "Jonas",
-        "Wagner",
-        dt.date(1978, 3, 21),
-        "Karl-Liebknecht-Straße 8",
-        "04107",
-        "Leipzig",
-        "SN",
-        "aok-plus",
-    ),
-]
+from programs.services import ensure_aoks
 
 
-def _ensure_person(kvnr, first, last, birth, street, plz, city, land_code, fund_slug) -> InsuredPerson | None:
-    person = InsuredPerson.objects.filter(kvnr=kvnr).first()
-    if person is not None:
+def _person(p: dict) -> InsuredPerson | None:
+    """The demo person of `p`; created (without Gemeinde, as a registration would find it) only
+    when missing and not one of the rows `seed_accounts` keeps."""
+    person = InsuredPerson.objects.filter(kvnr=account_data.kvnr(p)).first()
+    if person is not None or account_data.kept_by_seed_accounts(p):
         return person
-    land = Land.objects.filter(code=land_code).first()
-    fund = Fund.objects.filter(slug=fund_slug).first()
+    land = Land.objects.filter(code=LAND_CODE_BY_AGS[p["gemeinde"][:2]]).first()
+    fund = Fund.objects.filter(slug=p["fund"]).first()
     if land is None or fund is None:
         return None
     return InsuredPerson.objects.create(
-        kvnr=kvnr,
-        first_name=first,
-        last_name=last,
-        birth_date=birth,
-        street=street,
-        postal_code=plz,
-        city=city,
+        kvnr=account_data.kvnr(p),
+        first_name=p["first_name"],
+        last_name=p["last_name"],
+        birth_date=p["birth_date"],
+        street=p["street"],
+        postal_code=p["postal_code"],
+        city=p["city"],
         land=land,
         fund=fund,
     )
@@ -60,16 +50,11 @@ def issue_demo_codes(stdout: TextIO, *, now: dt.datetime | None = None) -> list[
     """Create the demo persons if missing, issue one fresh code each, print them."""
     now = now or timezone.now()
     if not Fund.objects.filter(slug="aok-bw").exists():
-        from programs.services import ensure_aoks
-
         ensure_aoks()
-    persons = [p for row in DEMO_PERSONS if (p := _ensure_person(*row)) is not None]
-    # Leon Becker (represented by Paul, 15+) may register himself: give him a code too.
-    persons += list(
-        InsuredPerson.objects.filter(first_name="Leon", last_name="Becker", user__isnull=True).exclude(
-            pk__in=[p.pk for p in persons]
-        )
-    )
+    wanted = [p for p in account_data.INSURED if p.get("activation_code")]
+    # those who register on their own first (the order in which the codes are printed)
+    wanted.sort(key=account_data.kept_by_seed_accounts)
+    persons = [person for p in wanted if (person := _person(p)) is not None]
     issued: list[tuple[InsuredPerson, str]] = []
     for person in persons:
         if person.user_id is not None:

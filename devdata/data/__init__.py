@@ -1,4 +1,4 @@
-"""Hand-written demo data loaded by `manage.py seed_demo` (see `programs.demo`).
+"""Hand-written demo data loaded by `manage.py seed_demo` (see `devdata.catalogue`).
 
 - `regions.json`: the few Kreise, Gemeinden and postal codes the demo needs (facts only).
 - `programs.py`: care programs and the funds' contracts for them (texts in our own words).

@@ -16,7 +16,7 @@ Shape of one program (keys map to `programs.models.Program` fields; region keys 
                     "partners": "...", "terms": TERMS_NAME, **term overrides}]}
 
 The texts of each contract (declaration, consent, revocation instruction) are rendered by
-`programs.demo` from `TEXTS` with the contract's own terms.
+`devdata.catalogue` from `TEXTS` with the contract's own terms.
 """
 
 from __future__ import annotations
@@ -620,7 +620,7 @@ PROGRAMS: list[dict] = [
 
 # --- texts of the electronic declaration -----------------------------------------------
 # Placeholders: {fund} {title} {binding} {renewal} {notice} {counts} {revocation}; the
-# sentences about binding and renewal are chosen in `programs.demo` from the contract's terms.
+# sentences about binding and renewal are chosen in `devdata.catalogue` from the contract's terms.
 
 TEXTS: dict[str, dict[str, str]] = {
     "hzv": {

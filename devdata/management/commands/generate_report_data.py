@@ -14,7 +14,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from reports.generator import aok_plus_2023, sample, scaled, write_aggregated, write_case_level
+from devdata.report_generator import aok_plus_2023, sample, scaled, write_aggregated, write_case_level
 
 
 class Command(BaseCommand):

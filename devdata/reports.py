@@ -1,7 +1,7 @@
-"""Demo report data (called by `seed_demo` through `programs.demo.HOOKS`).
+"""Demo report data (called by `seed_demo` through `devdata.catalogue.HOOKS`).
 
 Years 2022 and 2023 for three AOKs, imported through the normal import path (pre-aggregated
-CSV files written by `reports.generator`):
+CSV files written by `devdata.report_generator`):
 - AOK PLUS 2023: the published figures of "Transparenz im Leistungsgeschehen 2023";
   AOK PLUS 2022: a plausible variant (slightly smaller volumes) — both published;
 - AOK Baden-Württemberg 2022/2023: plausible, scaled to about 4.6 million insured, published;
@@ -20,8 +20,8 @@ from typing import TextIO
 
 from django.utils import timezone
 
+from devdata.report_generator import FundYearData, aok_plus_2023, scaled, write_aggregated
 from programs.models import Fund
-from reports.generator import FundYearData, aok_plus_2023, scaled, write_aggregated
 from reports.imports import import_stream
 from reports.models import ApplicationRollup
 from reports.services import report_year_get_or_create, report_year_publish

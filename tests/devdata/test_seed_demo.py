@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
-import types
 from io import StringIO
 
 import pytest
@@ -12,9 +10,11 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db.models import Count
 
+from devdata import catalogue as demo
+from devdata import enrollment as enrollment_demo
+from devdata import reports as reports_demo
+from devdata.data.accounts import DEMO_PASSWORD
 from enrollment.models import InsuredPerson, LegalRepresentation
-from programs import demo
-from programs.demo_data.accounts import DEMO_PASSWORD
 from programs.models import (
     Contract,
     DmpIndication,
@@ -246,40 +246,22 @@ def test_seed_demo_leaves_imported_regions_alone():
     assert [f.slug for f in lookup_postal_code("01067").funds] == ["aok-plus"]
 
 
-def test_seed_demo_calls_hooks_in_order(monkeypatch):
+def test_seed_demo_seeds_participations_and_reports_after_the_catalogue(monkeypatch):
     calls = []
-    for name, function in demo.HOOKS:
-        module = types.ModuleType(name)
-        setattr(module, function, lambda stdout, name=name: calls.append((name, Program.objects.count() > 0)))
-        monkeypatch.setitem(sys.modules, name, module)
+    for module, function in [(enrollment_demo, "seed_enrollment_demo"), (reports_demo, "seed_report_demo")]:
+        monkeypatch.setattr(
+            module, function, lambda stdout, name=module.__name__: calls.append((name, Program.objects.count() > 0))
+        )
     result = demo.seed_demo(stdout=StringIO())
-    assert calls == [("enrollment.demo", True), ("reports.demo", True)]
-    assert len(result.hooks) == 2
-
-
-def test_seed_demo_skips_only_missing_hook_modules(monkeypatch):
-    def missing(name):
-        raise ModuleNotFoundError(f"No module named {name!r}", name=name)
-
-    monkeypatch.setattr(demo.importlib, "import_module", missing)
-    result = demo.seed_demo(stdout=StringIO())
-    assert all("übersprungen" in line for line in result.hooks)
-
-    def broken(name):
-        raise ModuleNotFoundError("No module named 'some_dependency'", name="some_dependency")
-
-    monkeypatch.setattr(demo.importlib, "import_module", broken)
-    with pytest.raises(ModuleNotFoundError):
-        demo.seed_demo(stdout=StringIO())
+    assert calls == [("devdata.enrollment", True), ("devdata.reports", True)]
+    assert len(result.steps) == 2
 
 
 def test_seed_demo_is_all_or_nothing(monkeypatch):
-    def failing_hook(stdout):
-        raise RuntimeError("hook failed")
+    def failing_step(stdout):
+        raise RuntimeError("step failed")
 
-    module = types.ModuleType("enrollment.demo")
-    module.seed_enrollment_demo = failing_hook
-    monkeypatch.setitem(sys.modules, "enrollment.demo", module)
+    monkeypatch.setattr(enrollment_demo, "seed_enrollment_demo", failing_step)
     with pytest.raises(RuntimeError):
         demo.seed_demo(stdout=StringIO())
     assert Program.objects.count() == 0 and Provider.objects.count() == 0 and not get_user_model().objects.exists()

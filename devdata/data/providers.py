@@ -1,4 +1,4 @@
-"""Plan for the demo providers; `programs.demo` turns it into rows with a seeded RNG.
+"""Plan for the demo providers; `devdata.catalogue` turns it into rows with a seeded RNG.
 
 Practices are invented (names from the lists below, which form no real person's name on
 purpose); their LANR, BSNR and address are generated. Institutions named in the sources

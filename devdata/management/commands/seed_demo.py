@@ -3,8 +3,8 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from programs.demo import seed_demo
-from programs.demo_data.accounts import DEMO_PASSWORD, LOGINS
+from devdata.catalogue import seed_demo
+from devdata.data.accounts import DEMO_PASSWORD, LOGINS
 from programs.models import Contract, PostalCode, Program
 from providers.models import ContractParticipation, Provider
 
@@ -22,8 +22,8 @@ class Command(BaseCommand):
             width = max(len(label) for label in result.tallies)
             for label, tally in result.tallies.items():
                 self.stdout.write(f"  {label:<{width}}  {tally}")
-            for hook in result.hooks:
-                self.stdout.write(_("  Erweiterung %(hook)s") % {"hook": hook})
+            for step in result.steps:
+                self.stdout.write(_("  Erweiterung %(hook)s") % {"hook": step})
             self.stdout.write(
                 _(
                     "Bestand: %(programs)d Programme, %(contracts)d Verträge, %(providers)d Leistungserbringer, "

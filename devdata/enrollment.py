@@ -9,24 +9,25 @@ Created through the services with past `now=` values, so the demo shows real his
 
 Idempotent: the idempotency keys are derived from KVNR and program, so a second run finds
 the records; later steps run only when the status still needs them. Also prints the demo
-activation codes (`enrollment.accounts.demo.issue_demo_codes`) when that module exists.
+activation codes (`devdata.accounts.issue_demo_codes`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import uuid
 from typing import TextIO
 
 from django.utils import timezone
 
+from devdata.accounts import issue_demo_codes
 from enrollment import services
 from enrollment.deadlines import BERLIN
 from enrollment.eligibility import contract_for
 from enrollment.lifecycle import EnrollmentError, Status
 from enrollment.models import InsuredPerson, Participation
 from enrollment.participation_selectors import providers_near
+from programs.models import Program, ProgramType
 
 DEMO_NAMESPACE = uuid.UUID("6f1c2b4e-3d7a-4f0e-9a51-8c2e7d5b1a90")
 
@@ -45,8 +46,6 @@ def _person(kvnr: str) -> InsuredPerson | None:
 
 
 def seed_enrollment_demo(stdout: TextIO, *, now: dt.datetime | None = None) -> list[Participation]:
-    from programs.models import Program, ProgramType
-
     now = now or timezone.now()
     created: list[Participation] = []
     for kvnr, slug, days_ago, parent_kvnr in DEMO_PARTICIPATIONS:
@@ -85,12 +84,7 @@ def seed_enrollment_demo(stdout: TextIO, *, now: dt.datetime | None = None) -> l
         created.append(participation)
         stdout.write(f"  Demo-Teilnahme: {person} – {program.title}: {participation.get_status_display()}\n")
 
-    try:
-        accounts_demo = importlib.import_module("enrollment.accounts.demo")
-    except ModuleNotFoundError:
-        accounts_demo = None
-    if accounts_demo is not None and hasattr(accounts_demo, "issue_demo_codes"):
-        accounts_demo.issue_demo_codes(stdout)
+    issue_demo_codes(stdout)
     return created
 
 

@@ -5,7 +5,8 @@ Invariants:
   (PLZ, place, Kreis), program slug, (program, fund, version), provider (name, PLZ),
   (provider, contract, valid_from), username, KVNR) and written only when it is new or
   differs from the data files, so a second run writes nothing and creates no duplicates.
-- All or nothing: `seed_demo` runs in one transaction, extension hooks included.
+- All or nothing: `seed_demo` runs in one transaction, the demo participations, activation codes
+  and report data (`devdata.enrollment`, `devdata.reports`) included.
 - Reference regions are only added, never renamed or moved: rows that `import_regions`
   loaded stay as they are, and a postal code the database already knows from another
   source is left alone (the full import is richer than the demo file).
@@ -16,7 +17,6 @@ Invariants:
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import json
 import random
 import re
@@ -35,11 +35,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from devdata import enrollment as enrollment_demo
+from devdata import reports as reports_demo
+from devdata.data import accounts as account_data
+from devdata.data import programs as program_data
+from devdata.data import providers as provider_data
 from enrollment.models import InsuredPerson, LegalRepresentation
 from programs.aok import LAND_CODE_BY_AGS
-from programs.demo_data import accounts as account_data
-from programs.demo_data import programs as program_data
-from programs.demo_data import providers as provider_data
 from programs.models import (
     LEGAL_BASIS,
     Contract,
@@ -57,19 +59,13 @@ from programs.models import (
 )
 from programs.selectors import responsible_fund
 from programs.services import ensure_aoks
-from programs.validators import ik_with_check_digit, kv_region_code, kvnr_with_check_digit, lanr_with_check_digit
+from programs.validators import ik_with_check_digit, kv_region_code, lanr_with_check_digit
 from providers.models import ContractParticipation, Provider
 
-DATA_DIR = Path(__file__).resolve().parent / "demo_data"
+DATA_DIR = Path(__file__).resolve().parent / "data"
 REGIONS_FILE = DATA_DIR / "regions.json"
 PROVIDER_SEED = 20260101
 PARTICIPATION_SEED = 20260102
-
-#: Extension hooks of other apps, called in this order with the command's stdout.
-HOOKS: tuple[tuple[str, str], ...] = (
-    ("enrollment.demo", "seed_enrollment_demo"),
-    ("reports.demo", "seed_report_demo"),
-)
 
 #: IK class (digits 1-2) for institutions without a LANR.
 IK_CLASS = {"hospital": "26", "rehab": "26", "care_home": "46", "mvz": "26", "devices": "33", "specialist": "26"}
@@ -97,7 +93,7 @@ class Tally:
 @dataclass
 class SeedResult:
     tallies: dict[str, Tally] = field(default_factory=dict)
-    hooks: list[str] = field(default_factory=list)
+    steps: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
 
@@ -919,8 +915,8 @@ def seed_accounts(funds: dict[str, Fund], result: SeedResult) -> None:
 
     person_rows, users_by_kvnr, representative_of = [], {}, {}
     kvnr_of_username = {}
-    for p in account_data.INSURED:
-        kvnr = p.get("kvnr") or kvnr_with_check_digit(*p["kvnr_digits"])
+    for p in filter(account_data.kept_by_seed_accounts, account_data.INSURED):
+        kvnr = account_data.kvnr(p)
         user = None
         if p["username"]:
             user = _ensure_user(
@@ -980,22 +976,15 @@ def seed_accounts(funds: dict[str, Fund], result: SeedResult) -> None:
     )
 
 
-# --- hooks and entry point -------------------------------------------------------------------
+# --- entry point ---------------------------------------------------------------------------
 
 
-def run_hooks(stdout: TextIO, result: SeedResult) -> None:
-    """Call the demo hooks of other apps; skip one only if its module does not exist."""
-    for module_name, function_name in HOOKS:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            result.hooks.append(_("%(module)s: nicht vorhanden, übersprungen") % {"module": module_name})
-            continue
-        getattr(module, function_name)(stdout)
-        result.hooks.append(
-            _("%(module)s.%(function)s: ausgeführt") % {"module": module_name, "function": function_name}
+def run_steps(stdout: TextIO, result: SeedResult) -> None:
+    """The demo data that builds on the catalogue and the accounts, in this order."""
+    for step in (enrollment_demo.seed_enrollment_demo, reports_demo.seed_report_demo):
+        step(stdout)
+        result.steps.append(
+            _("%(module)s.%(function)s: ausgeführt") % {"module": step.__module__, "function": step.__name__}
         )
 
 
@@ -1011,6 +1000,6 @@ def seed_demo(*, stdout: TextIO) -> SeedResult:
         programs = seed_programs(funds, result)
         seed_providers(data, programs, result)
         seed_accounts(funds, result)
-        run_hooks(stdout, result)
+        run_steps(stdout, result)
     result.seconds = time.perf_counter() - started
     return result
