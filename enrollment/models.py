@@ -17,7 +17,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from enrollment import deadlines
-from enrollment.lifecycle import CANCELLABLE_STATUSES, OPEN_STATUSES, REVOCABLE_STATUSES, Status
+from enrollment.lifecycle import (
+    CANCELLABLE_STATUSES,
+    DECLARED_STATUSES,
+    DOCTOR_CHANGE_STATUSES,
+    ENDING_STATUSES,
+    EXTRAORDINARY_CANCELLABLE_STATUSES,
+    OPEN_STATUSES,
+    REVOCABLE_STATUSES,
+    STARTED_STATUSES,
+    TERM_RUNNING_STATUSES,
+    Status,
+    can_transition,
+)
 from programs.models import Fund, Gemeinde, Land, plz_validator
 from programs.validators import validate_kvnr
 
@@ -312,18 +324,15 @@ class Participation(models.Model):
                 name="participation_rejected_has_time",
             ),
             models.CheckConstraint(
-                condition=~Q(status__in=[Status.ENDING, Status.ENDED]) | Q(end_date__isnull=False),
+                condition=~Q(status__in=list(ENDING_STATUSES)) | Q(end_date__isnull=False),
                 name="participation_ending_has_end_date",
             ),
             models.CheckConstraint(
-                condition=~Q(status__in=[Status.AWAITING_START, Status.ACTIVE, Status.ENDING, Status.ENDED])
-                | Q(start_date__isnull=False),
+                condition=~Q(status__in=list(STARTED_STATUSES)) | Q(start_date__isnull=False),
                 name="participation_started_has_start_date",
             ),
             models.CheckConstraint(
-                condition=~Q(
-                    program_type="dmp", status__in=[Status.AWAITING_START, Status.ACTIVE, Status.ENDING, Status.ENDED]
-                )
+                condition=~Q(program_type="dmp", status__in=list(STARTED_STATUSES))
                 | Q(doctor_confirmed_at__isnull=False),
                 name="participation_dmp_needs_doctor",
             ),
@@ -413,9 +422,50 @@ class Participation(models.Model):
         )
 
     def can_cancel(self, *, now: dt.datetime) -> bool:
-        if self.status not in CANCELLABLE_STATUSES:
+        """Whether an ordinary cancellation arriving at `now` has a term to end (never DMP:
+        its consent is withdrawn instead)."""
+        if self.is_dmp or self.status not in CANCELLABLE_STATUSES:
             return False
         return self.cancellation_term(on=timezone.localdate(now)) is not None
+
+    def revocation_period_over(self, *, now: dt.datetime) -> bool:
+        """A revocation period existed and has passed while the term runs (cancel instead)."""
+        return (
+            self.revocation_deadline is not None
+            and not self.can_revoke(now=now)
+            and self.status in TERM_RUNNING_STATUSES
+        )
+
+    def can_confirm_doctor(self) -> bool:
+        """DMP: the doctor's confirmation is awaited (only then awaiting_doctor → awaiting_start)."""
+        return self.status == Status.AWAITING_DOCTOR
+
+    def can_record_instruction(self) -> bool:
+        """A Belehrung can be recorded later while the revocation period has not started."""
+        return self.status == Status.SUBMITTED and self.instructed_at is None and not self.is_dmp
+
+    def can_reject(self) -> bool:
+        """Staff may reject a declaration until the participation has begun."""
+        return can_transition(self.status, Status.REJECTED)
+
+    def can_end_early(self) -> bool:
+        """Staff may end a running participation now (e.g. DMP criteria no longer met)."""
+        return self.status == Status.ACTIVE
+
+    def can_request_doctor_change(self) -> bool:
+        """The chosen doctor of a non-DMP participation may be changed in this status (whether a
+        wichtiger Grund is needed is a question of the binding, see `in_binding`)."""
+        return self.status in DOCTOR_CHANGE_STATUSES and self.provider_id is not None and not self.is_dmp
+
+    def can_request_extraordinary_cancellation(self) -> bool:
+        """A Kündigung aus wichtigem Grund may be requested (not for DMP: consent is withdrawn)."""
+        return not self.is_dmp and self.status in EXTRAORDINARY_CANCELLABLE_STATUSES
+
+    def doctor_change_needs_reason(self, *, on: dt.date) -> bool:
+        """Within the binding (or before a start that begins one): only for a wichtiger Grund."""
+        return self.in_binding(on=on) or (
+            self.start_date is not None and on < self.start_date and self.binding_end is not None
+        )
 
     def in_binding(self, *, on: dt.date) -> bool:
         """Within the first binding period (HzV: GP change only for a wichtiger Grund)."""
@@ -424,11 +474,7 @@ class Participation(models.Model):
     def display_state(self, *, now: dt.datetime) -> str:
         """The state shown to people: the status, except that a revocable participation inside
         its revocation window shows as "in_revocation_period" (see `enrollment.lifecycle`)."""
-        if (
-            self.status in (Status.SUBMITTED, Status.AWAITING_START, Status.ACTIVE)
-            and self.revocation_deadline is not None
-            and self.can_revoke(now=now)
-        ):
+        if self.status in DECLARED_STATUSES and self.revocation_deadline is not None and self.can_revoke(now=now):
             return "in_revocation_period"
         return self.status
 
@@ -546,6 +592,10 @@ class _StaffDecisionRequest(models.Model):
     class Meta:
         abstract = True
 
+    def can_decide(self) -> bool:
+        """Staff decide once: only a pending request can be approved or rejected."""
+        return self.decision == RequestDecision.PENDING
+
 
 class DoctorChangeRequest(_StaffDecisionRequest):
     """Change of the chosen doctor. During the binding only for a wichtiger Grund, decided by
@@ -602,6 +652,15 @@ class DoctorChangeRequest(_StaffDecisionRequest):
 
     def __str__(self) -> str:
         return f"{self.participation.person}: {self.old_provider} → {self.new_provider}"
+
+    def can_apply(self, *, on: dt.date) -> bool:
+        """Approved, not yet applied, and its effective date has arrived."""
+        return (
+            self.decision == RequestDecision.APPROVED
+            and self.applied_at is None
+            and self.effective_date is not None
+            and self.effective_date <= on
+        )
 
 
 class CancellationRequest(_StaffDecisionRequest):

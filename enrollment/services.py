@@ -25,7 +25,9 @@ from enrollment import notifications
 from enrollment.eligibility import Check, eligibility_for
 from enrollment.lifecycle import (
     CANCELLABLE_STATUSES,
+    RENEWABLE_STATUSES,
     REVOCABLE_STATUSES,
+    TERM_RUNNING_STATUSES,
     EnrollmentError,
     Status,
     TransitionNotAllowed,
@@ -461,7 +463,7 @@ def participation_record_instruction(
     _ensure_aware(instructed_at, "instructed_at")
     with transaction.atomic():
         p = _lock(participation)
-        if p.status != Status.SUBMITTED or p.instructed_at is not None or p.is_dmp:
+        if not p.can_record_instruction():
             raise EnrollmentError(_("Die Belehrung ist für diese Teilnahme bereits erfasst oder nicht nötig."))
         if instructed_at > now:
             raise EnrollmentError(_("Das Datum der Belehrung liegt in der Zukunft."))
@@ -508,11 +510,17 @@ def participation_confirm_doctor(
 
     awaiting_doctor → awaiting_start; the start date follows from the contract's start rule
     counted from the confirmation. Without this step no DMP participation can start (the
-    database refuses it, too)."""
+    database refuses it, too). Guard: `Participation.can_confirm_doctor()` (only
+    awaiting_doctor; a submitted HzV participation is not confirmed by a doctor)."""
     _ensure_aware(confirmed_at, "confirmed_at")
     with transaction.atomic():
         p = _lock(participation)
-        ensure_transition(p.status, Status.AWAITING_START)
+        if not p.can_confirm_doctor():
+            raise TransitionNotAllowed(
+                p.status,
+                Status.AWAITING_START,
+                _("Eine ärztliche Bestätigung ist nur für eine DMP-Teilnahme möglich, die darauf wartet."),
+            )
         if confirmed_at > now:
             raise EnrollmentError(_("Das Datum der Bestätigung liegt in der Zukunft."))
         if confirmed_at < p.declared_at:
@@ -558,7 +566,7 @@ def participation_revoke(
     _ensure_aware(dispatched, "dispatched_at")
     with transaction.atomic():
         p = _lock(participation)
-        if p.status not in REVOCABLE_STATUSES:
+        if p.status not in REVOCABLE_STATUSES:  # in time or not: `can_revoke` below
             raise TransitionNotAllowed(
                 p.status,
                 Status.REVOKED,
@@ -638,7 +646,7 @@ def participation_renew(*, participation: Participation, now: dt.datetime) -> Pa
     with transaction.atomic():
         p = _lock(participation)
         today = _today(now)
-        if p.status not in (Status.AWAITING_START, Status.ACTIVE, Status.SUBMITTED):
+        if p.status not in RENEWABLE_STATUSES:
             raise EnrollmentError(_("Nur laufende Teilnahmen verlängern sich."))
         if p.cancel_by is None or p.cancel_by >= today:
             raise EnrollmentError(_("Die Kündigungsfrist des laufenden Zeitraums ist noch nicht abgelaufen."))
@@ -748,18 +756,18 @@ def participation_cancel(
     _ensure_aware(when, "received_at")
     with transaction.atomic():
         p = _lock(participation)
-        if p.is_dmp:
-            raise NotCancellable(_("Eine DMP-Teilnahme beenden Sie, indem Sie Ihre Einwilligung widerrufen."))
-        if p.status not in CANCELLABLE_STATUSES:
-            raise TransitionNotAllowed(
-                p.status,
-                Status.ENDING,
-                _("Diese Teilnahme kann nicht gekündigt werden (Status: %(status)s).")
-                % {"status": p.get_status_display()},
-            )
-        term = p.cancellation_term(on=_today(when))
-        if term is None:
+        if not p.can_cancel(now=when):
+            if p.is_dmp:
+                raise NotCancellable(_("Eine DMP-Teilnahme beenden Sie, indem Sie Ihre Einwilligung widerrufen."))
+            if p.status not in CANCELLABLE_STATUSES:
+                raise TransitionNotAllowed(
+                    p.status,
+                    Status.ENDING,
+                    _("Diese Teilnahme kann nicht gekündigt werden (Status: %(status)s).")
+                    % {"status": p.get_status_display()},
+                )
             raise NotCancellable(_("Für diese Teilnahme gibt es keinen Kündigungstermin mehr; sie endet ohnehin."))
+        term = p.cancellation_term(on=_today(when))
         p.end_date = term.term_end
         p.cancelled_at = when
         p.end_reason = EventReason.CANCELLED
@@ -794,7 +802,7 @@ def participation_request_extraordinary_cancellation(
         raise EnrollmentError(_("Bitte beschreiben Sie den Grund."))
     with transaction.atomic():
         p = _lock(participation)
-        if p.is_dmp or p.status not in (Status.AWAITING_START, Status.ACTIVE, Status.ENDING):
+        if not p.can_request_extraordinary_cancellation():
             raise NotCancellable(_("Für diese Teilnahme ist keine Kündigung aus wichtigem Grund möglich."))
         if CancellationRequest.objects.filter(participation=p, decision=RequestDecision.PENDING).exists():
             raise EnrollmentError(_("Ihr Antrag auf Kündigung aus wichtigem Grund wird bereits bearbeitet."))
@@ -832,7 +840,7 @@ def cancellation_request_decide(
     `effective_date` (default today; never before the start) → ending. Rejected: needs a note."""
     with transaction.atomic():
         req = CancellationRequest.objects.select_for_update().get(pk=request.pk)
-        if req.decision != RequestDecision.PENDING:
+        if not req.can_decide():
             raise RequestAlreadyDecided(_("Über diesen Antrag wurde bereits entschieden."))
         p = _lock(req.participation)
         req.decided_at, req.decided_by, req.decision_note = now, actor, note.strip()
@@ -926,7 +934,7 @@ def participation_request_doctor_change(
     today = _today(now)
     with transaction.atomic():
         p = _lock(participation)
-        if p.status not in (Status.SUBMITTED, Status.AWAITING_START, Status.ACTIVE):
+        if not p.can_request_doctor_change():
             raise DoctorChangeNotAllowed(_("In diesem Status ist kein Arztwechsel möglich."))
         if p.provider_id == new_provider.pk:
             raise DoctorChangeNotAllowed(_("Diese Praxis ist bereits gewählt."))
@@ -937,9 +945,7 @@ def participation_request_doctor_change(
             ).exists()
         ):
             raise DoctorChangeNotAllowed(_("Ein Arztwechsel ist bereits beantragt."))
-        bound = p.in_binding(on=today) or (
-            p.start_date is not None and today < p.start_date and p.binding_end is not None
-        )
+        bound = p.doctor_change_needs_reason(on=today)
         if bound:
             if reason not in ImportantReason.values:
                 raise DoctorChangeNotAllowed(
@@ -999,7 +1005,7 @@ def doctor_change_decide(
     `effective_date` (default: the contract's start rule from today)."""
     with transaction.atomic():
         req = DoctorChangeRequest.objects.select_for_update().get(pk=request.pk)
-        if req.decision != RequestDecision.PENDING:
+        if not req.can_decide():
             raise RequestAlreadyDecided(_("Über diesen Antrag wurde bereits entschieden."))
         p = _lock(req.participation)
         req.decided_at, req.decided_by, req.decision_note = now, actor, note.strip()
@@ -1033,9 +1039,9 @@ def doctor_change_apply(*, request: DoctorChangeRequest, now: dt.datetime) -> Do
     """An approved change whose effective date arrived: the new doctor becomes the chosen one."""
     with transaction.atomic():
         req = DoctorChangeRequest.objects.select_for_update().get(pk=request.pk)
-        if req.decision != RequestDecision.APPROVED or req.applied_at is not None:
-            raise EnrollmentError(_("Dieser Arztwechsel ist nicht genehmigt oder bereits umgesetzt."))
-        if req.effective_date > _today(now):
+        if not req.can_apply(on=_today(now)):
+            if req.decision != RequestDecision.APPROVED or req.applied_at is not None:
+                raise EnrollmentError(_("Dieser Arztwechsel ist nicht genehmigt oder bereits umgesetzt."))
             raise EnrollmentError(
                 _("Der Arztwechsel wird erst am %(date)s wirksam.") % {"date": _date(req.effective_date)}
             )
@@ -1067,7 +1073,7 @@ def participation_send_cancellation_reminder(*, participation: Participation, no
     with transaction.atomic():
         p = _lock(participation)
         today = _today(now)
-        if p.status not in (Status.AWAITING_START, Status.ACTIVE) or p.cancel_by is None:
+        if p.status not in TERM_RUNNING_STATUSES or p.cancel_by is None:
             return False
         if not (p.cancel_by - REMINDER_BEFORE <= today <= p.cancel_by):
             return False

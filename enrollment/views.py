@@ -31,7 +31,7 @@ from enrollment.forms import (
     PostalCodeSearchForm,
     ProviderChoiceForm,
 )
-from enrollment.lifecycle import EnrollmentError, Status
+from enrollment.lifecycle import EnrollmentError
 from enrollment.models import Channel, Participation, SignerKind
 from enrollment.schedule import participation_schedule
 from enrollment.selectors import person_for_user_or_404, persons_for_user
@@ -258,19 +258,14 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "events": participation_selectors.events_of(p),
             "can_revoke": p.can_revoke(now=now),
             "can_cancel": p.can_cancel(now=now) and not p.can_revoke(now=now),
-            "revocation_over": p.revocation_deadline is not None
-            and not p.can_revoke(now=now)
-            and p.status in (Status.AWAITING_START, Status.ACTIVE),
+            "revocation_over": p.revocation_period_over(now=now),
             "days_left": p.revocation_days_left(now=now),
             "term": p.cancellation_term(on=today),
             "doctor_requests": doctor_requests,
             "cancel_requests": cancel_requests,
-            "can_change_doctor": p.provider_id is not None
-            and not p.is_dmp
-            and p.status in (Status.SUBMITTED, Status.AWAITING_START, Status.ACTIVE)
-            and not doctor_requests,
-            "can_request_extraordinary": not p.is_dmp
-            and p.status in (Status.AWAITING_START, Status.ACTIVE, Status.ENDING)
+            "can_change_doctor": p.can_request_doctor_change() and not doctor_requests,
+            # While a revocation is possible the page offers that instead.
+            "can_request_extraordinary": p.can_request_extraordinary_cancellation()
             and not cancel_requests
             and not p.can_revoke(now=now),
         },
@@ -380,9 +375,7 @@ def doctor_change(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("No doctor to change")
     now = timezone.now()
     today = timezone.localdate(now)
-    needs_reason = p.in_binding(on=today) or (
-        p.start_date is not None and today < p.start_date and p.binding_end is not None
-    )
+    needs_reason = p.doctor_change_needs_reason(on=today)
     search = PostalCodeSearchForm(request.GET or None)
     plz = search.cleaned_data["plz"] if search.is_valid() and search.cleaned_data.get("plz") else p.person.postal_code
     providers = [

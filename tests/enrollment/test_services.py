@@ -369,6 +369,22 @@ def test_forbidden_confirm_doctor_twice(dmp, person, django_user_model):
         )
 
 
+def test_forbidden_confirm_doctor_of_a_submitted_hzv_participation(hzv, gp, person, django_user_model):
+    """Only a DMP waiting for its doctor can be confirmed; submitted → awaiting_start is a
+    transition of the revocation window, not of a doctor's confirmation."""
+    staff = django_user_model.objects.create_user("staff", is_staff=True)
+    p = declare(hzv, person, gp, now=at(2026, 5, 4))
+    assert p.status == Status.SUBMITTED
+    with pytest.raises(TransitionNotAllowed):
+        services.participation_confirm_doctor(
+            participation=p, actor=staff, confirmed_at=at(2026, 5, 5), now=at(2026, 5, 5)
+        )
+    p.refresh_from_db()
+    assert p.status == Status.SUBMITTED
+    assert p.doctor_confirmed_at is None
+    assert not p.events.filter(reason_code=EventReason.DOCTOR_CONFIRMED).exists()
+
+
 def test_status_column_refuses_unknown_values(hzv, gp, person):
     from django.db import IntegrityError, transaction
 
