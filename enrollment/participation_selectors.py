@@ -15,7 +15,7 @@ from django.http import Http404
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from enrollment.lifecycle import Status
+from enrollment.lifecycle import BEGUN_STATUSES, ENDING_STATUSES, RENEWABLE_STATUSES, VOID_STATUSES, Status
 from enrollment.models import (
     CancellationRequest,
     DoctorChangeRequest,
@@ -163,7 +163,7 @@ def timeline(participation: Participation, *, now: dt.datetime) -> list[Timeline
     p = participation
     today = timezone.localdate(now)
     steps: list[TimelineStep] = []
-    closed_void = p.status in (Status.REVOKED, Status.REJECTED)
+    closed_void = p.status in VOID_STATUSES
 
     signer = _("von der gesetzlichen Vertretung (%(name)s)") % {"name": p.signer} if p.signer_id else _("selbst")
     steps.append(
@@ -260,7 +260,7 @@ def timeline(participation: Participation, *, now: dt.datetime) -> list[Timeline
         return steps
 
     if p.start_date:
-        started = p.status in (Status.ACTIVE, Status.ENDING, Status.ENDED)
+        started = p.status in BEGUN_STATUSES
         steps.append(
             TimelineStep(
                 _("Teilnahme ab") if started else _("Beginn der Teilnahme"),
@@ -284,7 +284,7 @@ def timeline(participation: Participation, *, now: dt.datetime) -> list[Timeline
                 "done" if today > p.binding_end else ("current" if p.status == Status.ACTIVE else "upcoming"),
             )
         )
-    if p.status in (Status.ACTIVE, Status.AWAITING_START, Status.SUBMITTED) and p.cancel_by:
+    if p.status in RENEWABLE_STATUSES and p.cancel_by:
         c = p.contract
         if c.renewal_months:
             text = _(
@@ -298,7 +298,7 @@ def timeline(participation: Participation, *, now: dt.datetime) -> list[Timeline
         steps.append(
             TimelineStep(_("Nächster Kündigungstermin"), _("Eingang bis %(day)s") % {"day": _d(p.cancel_by)}, text)
         )
-    if p.status in (Status.ENDING, Status.ENDED):
+    if p.status in ENDING_STATUSES:
         reason = EventReason(p.end_reason).label if p.end_reason in EventReason.values else ""
         steps.append(
             TimelineStep(
