@@ -693,4 +693,4 @@ class CancellationRequest(_StaffDecisionRequest):
         return f"{self.participation.person}: {self.get_reason_display()}"
 
 
-from enrollment.models_accounts import *  # noqa: E402,F403
+from enrollment.models.accounts import *  # noqa: E402,F403
