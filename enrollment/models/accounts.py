@@ -1,15 +1,46 @@
-"""Account data beyond Django's user: whether the owner proved they receive mail at the address.
-
-Imported at the end of `enrollment.models` so Django registers the models with the app.
-"""
+"""Account data beyond Django's user: the activation code that links an account to an insured
+record, and whether the owner proved they receive mail at the address."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-__all__ = ["EmailConfirmation"]
+from enrollment.models.persons import InsuredPerson
+
+__all__ = ["ActivationCode", "EmailConfirmation"]
+
+
+class ActivationCode(models.Model):
+    """A one-time code the fund sends by letter; with KVNR and date of birth it links a new
+    account to the insured record. Only a hash of the code is stored."""
+
+    person = models.ForeignKey(InsuredPerson, on_delete=models.CASCADE, related_name="activation_codes")
+    code_hash = models.CharField(max_length=128, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("erzeugt am"))
+    expires_at = models.DateTimeField(_("gültig bis"))
+    used_at = models.DateTimeField(_("eingelöst am"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Aktivierungscode")
+        verbose_name_plural = _("Aktivierungscodes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=F("created_at")), name="activation_expires_after_created"
+            ),
+            models.CheckConstraint(
+                condition=Q(used_at__isnull=True) | Q(used_at__gte=F("created_at")),
+                name="activation_used_after_created",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.created_at:%d.%m.%Y})"
 
 
 class EmailConfirmation(models.Model):
