@@ -115,7 +115,7 @@ def test_journey_window_passed_then_cancel(page, live_server, demo_data, assert_
     from enrollment import services
     from enrollment.eligibility import contract_for
     from enrollment.models import InsuredPerson
-    from enrollment.participation_selectors import providers_near
+    from enrollment.selectors import providers_near
     from programs.models import Program
 
     anna = InsuredPerson.objects.get(kvnr="A123456780")

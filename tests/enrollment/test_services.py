@@ -369,6 +369,58 @@ def test_forbidden_confirm_doctor_twice(dmp, person, django_user_model):
         )
 
 
+def test_forbidden_confirm_doctor_of_a_submitted_hzv_participation(hzv, gp, person, django_user_model):
+    """Only a DMP waiting for its doctor can be confirmed; submitted → awaiting_start is a
+    transition of the revocation window, not of a doctor's confirmation."""
+    staff = django_user_model.objects.create_user("staff", is_staff=True)
+    p = declare(hzv, person, gp, now=at(2026, 5, 4))
+    assert p.status == Status.SUBMITTED
+    with pytest.raises(TransitionNotAllowed):
+        services.participation_confirm_doctor(
+            participation=p, actor=staff, confirmed_at=at(2026, 5, 5), now=at(2026, 5, 5)
+        )
+    p.refresh_from_db()
+    assert p.status == Status.SUBMITTED
+    assert p.doctor_confirmed_at is None
+    assert not p.events.filter(reason_code=EventReason.DOCTOR_CONFIRMED).exists()
+
+
+def test_guard_predicates_of_a_submitted_hzv_participation(hzv, gp, person):
+    p = declare(hzv, person, gp, now=at(2026, 5, 4))
+    assert not p.can_confirm_doctor()
+    assert not p.can_record_instruction()  # online: the Belehrung was given in the form
+    assert p.can_reject()
+    assert not p.can_end_early()
+    assert p.can_request_doctor_change()
+    assert not p.can_request_extraordinary_cancellation()
+    assert p.can_revoke(now=at(2026, 5, 5))
+    assert not p.can_cancel(now=at(2026, 5, 5))
+    assert not p.revocation_period_over(now=at(2026, 5, 5))
+
+
+def test_guard_predicates_of_a_dmp_waiting_for_its_doctor(dmp, person):
+    p = declare(dmp, person, None, now=at(2026, 5, 4))
+    assert p.can_confirm_doctor()
+    assert not p.can_record_instruction()
+    assert p.can_reject()
+    assert not p.can_request_doctor_change()
+    assert not p.can_request_extraordinary_cancellation()
+    assert not p.can_cancel(now=at(2026, 5, 5))
+
+
+def test_guard_predicates_of_a_decided_request(hzv, gp, second_gp, person, django_user_model):
+    staff = django_user_model.objects.create_user("staff", is_staff=True)
+    p = declare(hzv, person, gp, now=at(2026, 5, 4))
+    req = services.participation_request_doctor_change(
+        participation=p, actor=person.user, new_provider=second_gp, now=at(2026, 5, 6), reason="moved"
+    )
+    assert req.can_decide() and not req.can_apply(on=dt.date(2026, 5, 6))
+    req = services.doctor_change_decide(request=req, actor=staff, approve=True, now=at(2026, 5, 7))
+    assert not req.can_decide()
+    with pytest.raises(services.RequestAlreadyDecided):
+        services.doctor_change_decide(request=req, actor=staff, approve=False, note="zu spät", now=at(2026, 5, 8))
+
+
 def test_status_column_refuses_unknown_values(hzv, gp, person):
     from django.db import IntegrityError, transaction
 

@@ -1,125 +1,18 @@
-"""Reads of participations: who may see which, the dashboard, providers to choose, the timeline.
-
-Invariant: every participation a view shows is fetched with the allowed persons in the
-filter (`persons_for_user`: the user's own record and the persons they legally represent
-today); anything else is a 404, never a 403.
-"""
+"""Words for people about a participation: the steps of the status page (declared →
+revocation window → doctor → start → binding → cancellation/renewal → end) and the
+contract's start rule in plain words. Presentation only; beside `ics.py` and `receipts.py`."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
-from django.http import Http404
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from enrollment.lifecycle import Status
-from enrollment.models import (
-    CancellationRequest,
-    DoctorChangeRequest,
-    EventReason,
-    InsuredPerson,
-    Participation,
-    ParticipationEvent,
-    RequestDecision,
-)
-from enrollment.selectors import persons_for_user
+from enrollment.lifecycle import BEGUN_STATUSES, ENDING_STATUSES, RENEWABLE_STATUSES, VOID_STATUSES, Status
+from enrollment.models import EventReason, Participation
 from programs.models import Contract, ProgramType, StartRule
-from providers.models import Provider, ProviderKind
-
-
-def participations_for_user(user, *, on: dt.date | None = None) -> QuerySet[Participation]:
-    """Participations of every person the user may act for (no data of anybody else)."""
-    person_ids = [p.pk for p in persons_for_user(user, on_date=on)] if getattr(user, "is_authenticated", False) else []
-    return Participation.objects.filter(person_id__in=person_ids).select_related(
-        "person", "contract__program", "contract__fund", "provider", "signer"
-    )
-
-
-def participation_for_user_or_404(user, pk: int) -> Participation:
-    participation = participations_for_user(user).filter(pk=pk).first()
-    if participation is None:
-        raise Http404("No such participation")
-    return participation
-
-
-@dataclass
-class PersonParticipations:
-    person: InsuredPerson
-    is_self: bool
-    participations: list[Participation]
-
-
-def dashboard(user, *, now: dt.datetime) -> list[PersonParticipations]:
-    """ "Mein Bereich": the user's own participations first, then each represented person's,
-    each with `state_label` (the display state at `now`, e.g. "in der Widerrufsfrist").
-    Two queries, whatever the number of persons and participations."""
-    persons = persons_for_user(user)
-    by_person: dict[int, list[Participation]] = {p.pk: [] for p in persons}
-    for participation in (
-        Participation.objects.filter(person_id__in=list(by_person))
-        .select_related("contract__program", "provider")
-        .order_by("-declared_at", "-pk")
-    ):
-        participation.state_label = participation.display_state_label(now=now)
-        by_person[participation.person_id].append(participation)
-    return [
-        PersonParticipations(person=p, is_self=p.user_id == user.pk, participations=by_person[p.pk]) for p in persons
-    ]
-
-
-def events_of(participation: Participation) -> list[ParticipationEvent]:
-    return list(participation.events.select_related("actor").order_by("at", "pk"))
-
-
-def pending_requests(participation: Participation) -> tuple[list[DoctorChangeRequest], list[CancellationRequest]]:
-    doctor = list(
-        DoctorChangeRequest.objects.filter(participation=participation)
-        .filter(Q(decision=RequestDecision.PENDING) | Q(decision=RequestDecision.APPROVED, applied_at__isnull=True))
-        .select_related("new_provider")
-    )
-    cancel = list(CancellationRequest.objects.filter(participation=participation, decision=RequestDecision.PENDING))
-    return doctor, cancel
-
-
-# --- providers to choose ------------------------------------------------------------------------
-
-
-def participating_providers(contract: Contract, *, on: dt.date) -> QuerySet[Provider]:
-    """Providers taking part in the contract on `on`; HzV: only GP practices and MVZ."""
-    qs = Provider.objects.filter(participations__contract=contract, participations__valid_from__lte=on).filter(
-        Q(participations__valid_until__isnull=True) | Q(participations__valid_until__gte=on)
-    )
-    if contract.program.program_type == ProgramType.HZV:
-        qs = qs.filter(kind__in=HZV_KINDS)
-    return qs.distinct()
-
-
-HZV_KINDS = (ProviderKind.GP_PRACTICE, ProviderKind.MVZ)
-
-
-def providers_near(
-    contract: Contract, *, postal_code: str, on: dt.date, limit: int = 15
-) -> list[tuple[Provider, float | None]]:
-    """The providers taking part in `contract` nearest to the centroid of `postal_code`, with
-    distances in km (the catalogue's bounding-box search, `providers.selectors.nearby_providers`).
-    Unknown postal code: the participating providers by postal code, without distances."""
-    from programs.selectors import postal_code_centroid
-    from providers.selectors import ProviderFilters, nearby_providers
-
-    origin = postal_code_centroid(postal_code) if postal_code else None
-    if origin is None:
-        return [(p, None) for p in participating_providers(contract, on=on).order_by("postal_code", "name")[:limit]]
-    kinds = tuple(HZV_KINDS) if contract.program.program_type == ProgramType.HZV else ()
-    page = nearby_providers(
-        origin=origin, contract_ids=[contract.pk], on=on, filters=ProviderFilters(kinds=kinds), page_size=limit
-    )
-    return [(hit.provider, hit.distance_km) for hit in page.hits]
-
-
-# --- timeline -------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -163,7 +56,7 @@ def timeline(participation: Participation, *, now: dt.datetime) -> list[Timeline
     p = participation
     today = timezone.localdate(now)
     steps: list[TimelineStep] = []
-    closed_void = p.status in (Status.REVOKED, Status.REJECTED)
+    closed_void = p.status in VOID_STATUSES
 
     signer = _("von der gesetzlichen Vertretung (%(name)s)") % {"name": p.signer} if p.signer_id else _("selbst")
     steps.append(
@@ -260,7 +153,7 @@ def timeline(participation: Participation, *, now: dt.datetime) -> list[Timeline
         return steps
 
     if p.start_date:
-        started = p.status in (Status.ACTIVE, Status.ENDING, Status.ENDED)
+        started = p.status in BEGUN_STATUSES
         steps.append(
             TimelineStep(
                 _("Teilnahme ab") if started else _("Beginn der Teilnahme"),
@@ -284,7 +177,7 @@ def timeline(participation: Participation, *, now: dt.datetime) -> list[Timeline
                 "done" if today > p.binding_end else ("current" if p.status == Status.ACTIVE else "upcoming"),
             )
         )
-    if p.status in (Status.ACTIVE, Status.AWAITING_START, Status.SUBMITTED) and p.cancel_by:
+    if p.status in RENEWABLE_STATUSES and p.cancel_by:
         c = p.contract
         if c.renewal_months:
             text = _(
@@ -298,7 +191,7 @@ def timeline(participation: Participation, *, now: dt.datetime) -> list[Timeline
         steps.append(
             TimelineStep(_("Nächster Kündigungstermin"), _("Eingang bis %(day)s") % {"day": _d(p.cancel_by)}, text)
         )
-    if p.status in (Status.ENDING, Status.ENDED):
+    if p.status in ENDING_STATUSES:
         reason = EventReason(p.end_reason).label if p.end_reason in EventReason.values else ""
         steps.append(
             TimelineStep(

@@ -1,14 +1,9 @@
-"""Insured persons and who may act for whom.
-
-A person sees only their own data and that of the persons they legally represent
-(`LegalRepresentation`); every read of another person's data goes through
-`enrollment.selectors.persons_for_user`.
-"""
+"""A participation (Teilnahmeerklärung) and its lifecycle: the record, its guard predicates
+and the event rows of its history."""
 
 from __future__ import annotations
 
 import datetime as dt
-from datetime import date
 
 from django.conf import settings
 from django.db import models
@@ -17,106 +12,20 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from enrollment import deadlines
-from enrollment.lifecycle import CANCELLABLE_STATUSES, OPEN_STATUSES, REVOCABLE_STATUSES, Status
-from programs.models import Fund, Gemeinde, Land, plz_validator
-from programs.validators import validate_kvnr
-
-
-def age_on(birth_date: date, day: date) -> int:
-    """Completed years of life on `day` (a person born on 29 Feb ages on 1 Mar in common years)."""
-    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
-
-
-class InsuredPerson(models.Model):
-    kvnr = models.CharField(_("Krankenversichertennummer"), max_length=10, unique=True, validators=[validate_kvnr])
-    first_name = models.CharField(_("Vorname"), max_length=100)
-    last_name = models.CharField(_("Nachname"), max_length=100)
-    birth_date = models.DateField(_("Geburtsdatum"))
-    street = models.CharField(_("Straße und Hausnummer"), max_length=200, blank=True)
-    postal_code = models.CharField(_("PLZ"), max_length=5, validators=[plz_validator])
-    city = models.CharField(_("Ort"), max_length=120)
-    land = models.ForeignKey(Land, on_delete=models.PROTECT, related_name="+", verbose_name=_("Land"))
-    gemeinde = models.ForeignKey(Gemeinde, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="insured", verbose_name=_("Krankenkasse"))
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="insured_person"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("Versicherte Person")
-        verbose_name_plural = _("Versicherte")
-        ordering = ["last_name", "first_name"]
-        constraints = [
-            models.CheckConstraint(condition=Q(kvnr__regex=r"^[A-Z]\d{9}$"), name="insured_kvnr_format"),
-            models.CheckConstraint(condition=Q(postal_code__regex=r"^\d{5}$"), name="insured_plz_5_digits"),
-        ]
-        indexes = [models.Index(fields=["fund", "last_name"], name="insured_fund_name")]
-
-    def __str__(self) -> str:
-        return f"{self.first_name} {self.last_name}"
-
-    def age_on(self, day: date) -> int:
-        return age_on(self.birth_date, day)
-
-
-class LegalRepresentation(models.Model):
-    """`representative` is the parent or guardian of `represented` (§ 36 SGB I)."""
-
-    class Kind(models.TextChoices):
-        PARENT = "parent", _("Elternteil")
-        GUARDIAN = "guardian", _("Vormund / Betreuer")
-
-    representative = models.ForeignKey(InsuredPerson, on_delete=models.CASCADE, related_name="represents")
-    represented = models.ForeignKey(InsuredPerson, on_delete=models.CASCADE, related_name="representatives")
-    kind = models.CharField(_("Art"), max_length=10, choices=Kind.choices, default=Kind.PARENT)
-    valid_from = models.DateField(_("ab"), null=True, blank=True)
-    valid_until = models.DateField(_("bis"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("Gesetzliche Vertretung")
-        verbose_name_plural = _("Gesetzliche Vertretungen")
-        constraints = [
-            models.UniqueConstraint(fields=["representative", "represented"], name="representation_unique"),
-            models.CheckConstraint(condition=~Q(representative=F("represented")), name="representation_not_self"),
-            models.CheckConstraint(condition=Q(kind__in=["parent", "guardian"]), name="representation_kind_valid"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.representative} → {self.represented}"
-
-
-class ActivationCode(models.Model):
-    """A one-time code the fund sends by letter; with KVNR and date of birth it links a new
-    account to the insured record. Only a hash of the code is stored."""
-
-    person = models.ForeignKey(InsuredPerson, on_delete=models.CASCADE, related_name="activation_codes")
-    code_hash = models.CharField(max_length=128, unique=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(_("erzeugt am"))
-    expires_at = models.DateTimeField(_("gültig bis"))
-    used_at = models.DateTimeField(_("eingelöst am"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("Aktivierungscode")
-        verbose_name_plural = _("Aktivierungscodes")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(expires_at__gt=F("created_at")), name="activation_expires_after_created"
-            ),
-            models.CheckConstraint(
-                condition=Q(used_at__isnull=True) | Q(used_at__gte=F("created_at")),
-                name="activation_used_after_created",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.person} ({self.created_at:%d.%m.%Y})"
-
-
-# --- Participation (Teilnahmeerklärung and its lifecycle) ------------------------------------
+from enrollment.lifecycle import (
+    CANCELLABLE_STATUSES,
+    DECLARED_STATUSES,
+    DOCTOR_CHANGE_STATUSES,
+    ENDING_STATUSES,
+    EXTRAORDINARY_CANCELLABLE_STATUSES,
+    OPEN_STATUSES,
+    REVOCABLE_STATUSES,
+    STARTED_STATUSES,
+    TERM_RUNNING_STATUSES,
+    Status,
+    can_transition,
+)
+from enrollment.models.persons import InsuredPerson
 
 
 class Channel(models.TextChoices):
@@ -312,18 +221,15 @@ class Participation(models.Model):
                 name="participation_rejected_has_time",
             ),
             models.CheckConstraint(
-                condition=~Q(status__in=[Status.ENDING, Status.ENDED]) | Q(end_date__isnull=False),
+                condition=~Q(status__in=list(ENDING_STATUSES)) | Q(end_date__isnull=False),
                 name="participation_ending_has_end_date",
             ),
             models.CheckConstraint(
-                condition=~Q(status__in=[Status.AWAITING_START, Status.ACTIVE, Status.ENDING, Status.ENDED])
-                | Q(start_date__isnull=False),
+                condition=~Q(status__in=list(STARTED_STATUSES)) | Q(start_date__isnull=False),
                 name="participation_started_has_start_date",
             ),
             models.CheckConstraint(
-                condition=~Q(
-                    program_type="dmp", status__in=[Status.AWAITING_START, Status.ACTIVE, Status.ENDING, Status.ENDED]
-                )
+                condition=~Q(program_type="dmp", status__in=list(STARTED_STATUSES))
                 | Q(doctor_confirmed_at__isnull=False),
                 name="participation_dmp_needs_doctor",
             ),
@@ -413,9 +319,50 @@ class Participation(models.Model):
         )
 
     def can_cancel(self, *, now: dt.datetime) -> bool:
-        if self.status not in CANCELLABLE_STATUSES:
+        """Whether an ordinary cancellation arriving at `now` has a term to end (never DMP:
+        its consent is withdrawn instead)."""
+        if self.is_dmp or self.status not in CANCELLABLE_STATUSES:
             return False
         return self.cancellation_term(on=timezone.localdate(now)) is not None
+
+    def revocation_period_over(self, *, now: dt.datetime) -> bool:
+        """A revocation period existed and has passed while the term runs (cancel instead)."""
+        return (
+            self.revocation_deadline is not None
+            and not self.can_revoke(now=now)
+            and self.status in TERM_RUNNING_STATUSES
+        )
+
+    def can_confirm_doctor(self) -> bool:
+        """DMP: the doctor's confirmation is awaited (only then awaiting_doctor → awaiting_start)."""
+        return self.status == Status.AWAITING_DOCTOR
+
+    def can_record_instruction(self) -> bool:
+        """A Belehrung can be recorded later while the revocation period has not started."""
+        return self.status == Status.SUBMITTED and self.instructed_at is None and not self.is_dmp
+
+    def can_reject(self) -> bool:
+        """Staff may reject a declaration until the participation has begun."""
+        return can_transition(self.status, Status.REJECTED)
+
+    def can_end_early(self) -> bool:
+        """Staff may end a running participation now (e.g. DMP criteria no longer met)."""
+        return self.status == Status.ACTIVE
+
+    def can_request_doctor_change(self) -> bool:
+        """The chosen doctor of a non-DMP participation may be changed in this status (whether a
+        wichtiger Grund is needed is a question of the binding, see `in_binding`)."""
+        return self.status in DOCTOR_CHANGE_STATUSES and self.provider_id is not None and not self.is_dmp
+
+    def can_request_extraordinary_cancellation(self) -> bool:
+        """A Kündigung aus wichtigem Grund may be requested (not for DMP: consent is withdrawn)."""
+        return not self.is_dmp and self.status in EXTRAORDINARY_CANCELLABLE_STATUSES
+
+    def doctor_change_needs_reason(self, *, on: dt.date) -> bool:
+        """Within the binding (or before a start that begins one): only for a wichtiger Grund."""
+        return self.in_binding(on=on) or (
+            self.start_date is not None and on < self.start_date and self.binding_end is not None
+        )
 
     def in_binding(self, *, on: dt.date) -> bool:
         """Within the first binding period (HzV: GP change only for a wichtiger Grund)."""
@@ -424,11 +371,7 @@ class Participation(models.Model):
     def display_state(self, *, now: dt.datetime) -> str:
         """The state shown to people: the status, except that a revocable participation inside
         its revocation window shows as "in_revocation_period" (see `enrollment.lifecycle`)."""
-        if (
-            self.status in (Status.SUBMITTED, Status.AWAITING_START, Status.ACTIVE)
-            and self.revocation_deadline is not None
-            and self.can_revoke(now=now)
-        ):
+        if self.status in DECLARED_STATUSES and self.revocation_deadline is not None and self.can_revoke(now=now):
             return "in_revocation_period"
         return self.status
 
@@ -505,133 +448,3 @@ class ParticipationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_reason_code_display()} ({self.at:%d.%m.%Y %H:%M})"
-
-
-class ImportantReason(models.TextChoices):
-    """Structured reasons ("wichtiger Grund") for a doctor change or an extraordinary cancellation."""
-
-    MOVED = "moved", _("Umzug")
-    PRACTICE_CLOSED = "practice_closed", _("Praxis geschlossen oder aufgegeben")
-    TRUST_BROKEN = "trust_broken", _("Vertrauensverhältnis gestört")
-    OTHER = "other", _("anderer Grund")
-
-
-class RequestDecision(models.TextChoices):
-    PENDING = "pending", _("offen")
-    APPROVED = "approved", _("genehmigt")
-    REJECTED = "rejected", _("abgelehnt")
-
-
-class _StaffDecisionRequest(models.Model):
-    """A request of the insured that staff decide on (pending → approved | rejected)."""
-
-    participation = models.ForeignKey(Participation, on_delete=models.CASCADE, related_name="+")
-    reason = models.CharField(_("Grund"), max_length=20, choices=ImportantReason.choices, blank=True)
-    reason_text = models.TextField(_("Begründung"), blank=True)
-    requested_at = models.DateTimeField(_("beantragt am"))
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    channel = models.CharField(_("Weg"), max_length=10, choices=Channel.choices, default=Channel.ONLINE)
-    decision = models.CharField(
-        _("Entscheidung"), max_length=10, choices=RequestDecision.choices, default=RequestDecision.PENDING
-    )
-    decided_at = models.DateTimeField(_("entschieden am"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    decision_note = models.TextField(_("Begründung der Entscheidung"), blank=True)
-    effective_date = models.DateField(_("wirksam ab"), null=True, blank=True)
-
-    class Meta:
-        abstract = True
-
-
-class DoctorChangeRequest(_StaffDecisionRequest):
-    """Change of the chosen doctor. During the binding only for a wichtiger Grund, decided by
-    staff; after the binding approved at once. The new doctor takes over on `effective_date`
-    (contract start rule), applied by the daily command (`applied_at`).
-    At most one pending request per participation."""
-
-    participation = models.ForeignKey(Participation, on_delete=models.CASCADE, related_name="doctor_changes")
-    old_provider = models.ForeignKey(
-        "providers.Provider",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("bisher"),
-    )
-    new_provider = models.ForeignKey(
-        "providers.Provider", on_delete=models.PROTECT, related_name="+", verbose_name=_("neu gewählt")
-    )
-    applied_at = models.DateTimeField(_("umgesetzt am"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("Arztwechsel")
-        verbose_name_plural = _("Arztwechsel")
-        ordering = ["-requested_at"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(decision__in=RequestDecision.values), name="doctorchange_decision_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(reason="") | Q(reason__in=ImportantReason.values), name="doctorchange_reason_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(decision=RequestDecision.PENDING) | Q(decided_at__isnull=False),
-                name="doctorchange_decided_has_time",
-            ),
-            models.CheckConstraint(
-                condition=~Q(decision=RequestDecision.APPROVED) | Q(effective_date__isnull=False),
-                name="doctorchange_approved_has_date",
-            ),
-            models.CheckConstraint(
-                condition=Q(applied_at__isnull=True) | Q(decision=RequestDecision.APPROVED),
-                name="doctorchange_applied_if_approved",
-            ),
-            models.UniqueConstraint(
-                fields=["participation"], condition=Q(decision=RequestDecision.PENDING), name="doctorchange_one_pending"
-            ),
-            models.UniqueConstraint(
-                fields=["participation"],
-                condition=Q(decision=RequestDecision.APPROVED, applied_at__isnull=True),
-                name="doctorchange_one_unapplied",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.participation.person}: {self.old_provider} → {self.new_provider}"
-
-
-class CancellationRequest(_StaffDecisionRequest):
-    """Extraordinary cancellation (Kündigung aus wichtigem Grund): staff decide and set the
-    last day of participation (`effective_date`). At most one pending request per participation."""
-
-    participation = models.ForeignKey(Participation, on_delete=models.CASCADE, related_name="cancellation_requests")
-
-    class Meta:
-        verbose_name = _("Kündigung aus wichtigem Grund")
-        verbose_name_plural = _("Kündigungen aus wichtigem Grund")
-        ordering = ["-requested_at"]
-        constraints = [
-            models.CheckConstraint(condition=Q(decision__in=RequestDecision.values), name="cancelreq_decision_valid"),
-            models.CheckConstraint(condition=Q(reason__in=ImportantReason.values), name="cancelreq_reason_valid"),
-            models.CheckConstraint(
-                condition=Q(decision=RequestDecision.PENDING) | Q(decided_at__isnull=False),
-                name="cancelreq_decided_has_time",
-            ),
-            models.CheckConstraint(
-                condition=~Q(decision=RequestDecision.APPROVED) | Q(effective_date__isnull=False),
-                name="cancelreq_approved_has_date",
-            ),
-            models.UniqueConstraint(
-                fields=["participation"], condition=Q(decision=RequestDecision.PENDING), name="cancelreq_one_pending"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.participation.person}: {self.get_reason_display()}"
-
-
-from enrollment.models_accounts import *  # noqa: E402,F403
