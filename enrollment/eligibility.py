@@ -24,8 +24,8 @@ from django.utils.translation import gettext as _
 
 from enrollment.lifecycle import OPEN_STATUSES
 from enrollment.models import InsuredPerson, Participation
-from enrollment.schedule import participation_schedule
 from programs.models import Contract, Fund, Program, ProgramType
+from programs.terms.schedule import participation_schedule
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,9 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from enrollment import deadlines
 from enrollment.lifecycle import CANCELLABLE_STATUSES, OPEN_STATUSES, REVOCABLE_STATUSES, Status
 from programs.models import Fund, Gemeinde, Land, plz_validator
+from programs.terms import deadlines
 from programs.validators import validate_kvnr
 
 
@@ -161,7 +161,7 @@ class Participation(models.Model):
       same record.
     - The texts the person saw (`declaration_text`, `consent_text`, `revocation_instruction`,
       `contract_version`) are copies, so later contract edits never change what was declared.
-    - Every date comes from `enrollment.deadlines`: `revocation_deadline` (last day, 24:00
+    - Every date comes from `programs.terms.deadlines`: `revocation_deadline` (last day, 24:00
       Europe/Berlin; null for DMP and while no Belehrung was given), `start_date`,
       `binding_end` (end of the first binding), `term_end` (end of the running term, moved on
       by renewals), `cancel_by` (last day a cancellation must reach the fund to end the

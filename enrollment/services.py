@@ -7,7 +7,7 @@ Each service is keyword-only and typed, takes `now=` (no hidden clock), runs in
 Refusals are `EnrollmentError` subclasses with a clear German message; views turn them into
 form errors or messages. Nothing else assigns `Participation.status`.
 
-All dates come from `enrollment.schedule` / `enrollment.deadlines`; "today" is always
+All dates come from `programs.terms.schedule` / `programs.terms.deadlines`; "today" is always
 `timezone.localdate(now)` (Europe/Berlin).
 """
 
@@ -45,8 +45,8 @@ from enrollment.models import (
     RequestDecision,
     SignerKind,
 )
-from enrollment.schedule import participation_schedule, start_for, terms_for
 from programs.models import Contract, ProgramType
+from programs.terms.schedule import participation_schedule, start_for, terms_for
 from providers.models import Provider, ProviderKind
 
 #: Reminder before the last day of ordinary cancellation (DOMAIN.md §2 example: 6 weeks).

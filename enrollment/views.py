@@ -33,9 +33,9 @@ from enrollment.forms import (
 )
 from enrollment.lifecycle import EnrollmentError, Status
 from enrollment.models import Channel, Participation, SignerKind
-from enrollment.schedule import participation_schedule
 from enrollment.selectors import person_for_user_or_404, persons_for_user
 from programs.models import Program, ProgramType
+from programs.terms.schedule import participation_schedule
 
 WIZARD_STEPS = ("person", "praxis", "erklaerung")
 

@@ -18,12 +18,10 @@ from django.utils.http import urlencode
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from enrollment import deadlines
 from programs.caching import cache_anonymous_page, render_page
 from programs.eligibility import PersonContext, check_eligibility, region_text
 from programs.forms import CatalogueForm, DeadlineCalculatorForm, PersonForm, PlaceForm, clean_postal_code
 from programs.models import DmpIndication, ProgramType
-from programs.policy import contract_policy, long_date, shift_texts
 from programs.search import MAX_QUERY_LENGTH, parse_query
 from programs.selectors import (
     CatalogueFilters,
@@ -39,6 +37,8 @@ from programs.selectors import (
     programs_by_type,
     resolve_place,
 )
+from programs.terms import deadlines
+from programs.terms.policy import contract_policy, long_date, shift_texts
 from providers.selectors import nearby_providers
 
 PAGE_SIZE = 20
@@ -369,9 +369,7 @@ def deadline_calculator(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         fund = next((f for f in funds if f.slug == data.get("kasse")), None)
-        lands = [data["land"]]
-        if fund is not None and fund.seat_land_id in deadlines.LANDS:
-            lands.append(fund.seat_land_id)
+        lands = deadlines.holiday_lands(data["land"], fund_seat_land=fund.seat_land_id if fund is not None else None)
         declared = data["erklaerung"]
         instructed = data.get("belehrung") or declared
         deadline = deadlines.revocation_deadline(declared_on=declared, instructed_on=instructed, lands=lands)
