@@ -13,7 +13,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from enrollment.models import InsuredPerson, LegalRepresentation
+from enrollment.lifecycle import RUNNING_STATUSES
+from enrollment.models import InsuredPerson, LegalRepresentation, Participation
 
 
 def _valid_on(day: date, prefix: str = "") -> Q:
@@ -64,3 +65,11 @@ def own_person(user) -> InsuredPerson | None:
     if not getattr(user, "is_authenticated", False):
         return None
     return InsuredPerson.objects.filter(user=user).select_related("fund", "land").first()
+
+
+def running_program_ids(person: InsuredPerson) -> frozenset[int]:
+    """Programs the person takes part in now (running participations): what the catalogue's
+    eligibility rules need to know about participations (prerequisites, exclusions)."""
+    return frozenset(
+        Participation.objects.filter(person=person, status__in=RUNNING_STATUSES).values_list("program_id", flat=True)
+    )

@@ -22,7 +22,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from enrollment import notifications
-from enrollment.eligibility import Check, eligibility_for
+from enrollment.eligibility import eligibility_for
 from enrollment.lifecycle import (
     CANCELLABLE_STATUSES,
     REVOCABLE_STATUSES,
@@ -45,6 +45,7 @@ from enrollment.models import (
     RequestDecision,
     SignerKind,
 )
+from programs.eligibility import Check
 from programs.models import Contract, ProgramType
 from programs.terms.schedule import participation_schedule, start_for, terms_for
 from providers.models import Provider, ProviderKind

@@ -18,6 +18,7 @@ from django.utils.http import urlencode
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
+from enrollment.selectors import running_program_ids
 from programs.caching import cache_anonymous_page, render_page
 from programs.eligibility import PersonContext, check_eligibility, region_text
 from programs.forms import CatalogueForm, DeadlineCalculatorForm, PersonForm, PlaceForm, clean_postal_code
@@ -77,7 +78,7 @@ def _person_context(request: HttpRequest, place: ResolvedPlace | None, age: int 
     typed; otherwise only what they typed (None if nothing)."""
     person = _insured_person(request)
     if person is not None:
-        ctx = person_context_for_insured(person, on=on)
+        ctx = person_context_for_insured(person, on=on, active_program_ids=running_program_ids(person))
         if place is not None:
             from_place = person_context_for_place(place, on=on)
             ctx = dataclasses.replace(
