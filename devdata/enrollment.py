@@ -22,12 +22,12 @@ from django.utils import timezone
 
 from devdata.accounts import issue_demo_codes
 from enrollment import services
-from enrollment.deadlines import BERLIN
 from enrollment.eligibility import contract_for
 from enrollment.lifecycle import EnrollmentError, Status
 from enrollment.models import InsuredPerson, Participation
 from enrollment.selectors import providers_near
 from programs.models import Program, ProgramType
+from programs.terms.deadlines import BERLIN
 
 DEMO_NAMESPACE = uuid.UUID("6f1c2b4e-3d7a-4f0e-9a51-8c2e7d5b1a90")
 

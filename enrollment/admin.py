@@ -18,7 +18,6 @@ from django.utils.translation import gettext_lazy as _
 
 from enrollment import services
 from enrollment.accounts.admin import issue_activation_codes
-from enrollment.deadlines import BERLIN
 from enrollment.forms import (
     ConfirmDoctorForm,
     DecisionForm,
@@ -41,6 +40,7 @@ from enrollment.models import (
 from programs.admin import FundScopedAdmin
 from programs.models import Contract
 from programs.scoping import scope_to_fund
+from programs.terms.deadlines import BERLIN
 
 
 class RepresentationInline(admin.TabularInline):

@@ -17,6 +17,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from enrollment.lifecycle import RUNNING_STATUSES
 from enrollment.models import (
     CancellationRequest,
     DoctorChangeRequest,
@@ -170,3 +171,11 @@ def providers_near(
         origin=origin, contract_ids=[contract.pk], on=on, filters=ProviderFilters(kinds=kinds), page_size=limit
     )
     return [(hit.provider, hit.distance_km) for hit in page.hits]
+
+
+def running_program_ids(person: InsuredPerson) -> frozenset[int]:
+    """Programs the person takes part in now (running participations): what the catalogue's
+    eligibility rules need to know about participations (prerequisites, exclusions)."""
+    return frozenset(
+        Participation.objects.filter(person=person, status__in=RUNNING_STATUSES).values_list("program_id", flat=True)
+    )

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from enrollment.lifecycle import BEGUN_STATUSES, ENDING_STATUSES, RENEWABLE_STATUSES, VOID_STATUSES, Status
 from enrollment.models import EventReason, Participation
-from programs.models import Contract, ProgramType, StartRule
+from programs.terms.policy import start_rule_text
 
 
 @dataclass
@@ -31,23 +31,6 @@ def _d(day: dt.date | None) -> str:
 
 def _dt(value: dt.datetime | None) -> str:
     return formats.date_format(timezone.localtime(value), "d.m.Y, H:i") if value else ""
-
-
-def start_rule_text(contract: Contract) -> str:
-    """The contract's start rule in plain words (for the status page, wizard and receipt)."""
-    if contract.program.program_type == ProgramType.DMP:
-        return _(
-            "Ein DMP beginnt erst, wenn Ihre behandelnde Ärztin oder Ihr behandelnder Arzt die Diagnose bestätigt "
-            "und die erste Dokumentation geschickt hat."
-        )
-    if contract.start_rule == StartRule.NEXT_DAY:
-        return _("Die Teilnahme beginnt am Tag nach der Erklärung.")
-    if contract.start_rule == StartRule.AFTER_REVOCATION:
-        return _("Die Teilnahme beginnt am Tag nach dem Ende der Widerrufsfrist.")
-    return _(
-        "Die Teilnahme beginnt zum nächsten Quartalsbeginn, wenn die Erklärung bis zum %(day)s. des Monats "
-        "%(months)s Monate vorher eingegangen ist; sonst ein Quartal später."
-    ) % {"day": contract.quarter_cutoff_day, "months": contract.quarter_cutoff_months_before}
 
 
 def timeline(participation: Participation, *, now: dt.datetime) -> list[TimelineStep]:

@@ -33,8 +33,8 @@ from enrollment.forms import (
 )
 from enrollment.lifecycle import EnrollmentError
 from enrollment.models import Channel, Participation, SignerKind
-from enrollment.schedule import participation_schedule
 from programs.models import Program, ProgramType
+from programs.terms.schedule import participation_schedule
 
 WIZARD_STEPS = ("person", "praxis", "erklaerung")
 

@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
-from enrollment.deadlines import (
+from programs.terms.deadlines import (
     LANDS,
     CancellationTerm,
     Holiday,
@@ -19,6 +19,7 @@ from enrollment.deadlines import (
     StartRule,
     add_months,
     binding_end,
+    holiday_lands,
     next_cancellation_date,
     next_quarter_start,
     non_working_reason,
@@ -632,26 +633,9 @@ def test_participation_start_after_revocation(last_day, expected):
     assert start == expected
 
 
-@pytest.mark.parametrize(
-    ("last_day", "expected"),
-    [
-        (D(2027, 3, 30), D(2027, 4, 1)),
-        (D(2027, 3, 31), D(2027, 4, 1)),
-        (D(2027, 4, 1), D(2027, 7, 1)),
-        (D(2026, 12, 31), D(2027, 1, 1)),
-    ],
-)
-def test_participation_start_after_revocation_next_quarter(last_day, expected):
-    start = participation_start(
-        declared_on=D(2026, 12, 1), rule=StartRule.AFTER_REVOCATION_NEXT_QUARTER, revocation_last_day=last_day
-    )
-    assert start == expected
-
-
-@pytest.mark.parametrize("rule", ["after_revocation", "after_revocation_next_quarter"])
-def test_participation_start_revocation_rules_need_last_day(rule):
+def test_participation_start_after_revocation_needs_last_day():
     with pytest.raises(ValueError):
-        participation_start(declared_on=D(2027, 3, 12), rule=rule)
+        participation_start(declared_on=D(2027, 3, 12), rule="after_revocation")
 
 
 def test_participation_start_rejects_revocation_end_before_declaration():
@@ -659,7 +643,7 @@ def test_participation_start_rejects_revocation_end_before_declaration():
         participation_start(declared_on=D(2027, 3, 12), rule="after_revocation", revocation_last_day=D(2027, 3, 1))
 
 
-@pytest.mark.parametrize("rule", ["", "quarterly", "NEXT_DAY"])
+@pytest.mark.parametrize("rule", ["", "quarterly", "NEXT_DAY", "after_revocation_next_quarter"])
 def test_participation_start_rejects_unknown_rule(rule):
     with pytest.raises(ValueError):
         participation_start(declared_on=D(2027, 3, 12), rule=rule)
@@ -667,11 +651,22 @@ def test_participation_start_rejects_unknown_rule(rule):
 
 def test_lifecycle_dates_from_te_to_first_cancellation():
     # TE Friday 12.03.2027 (BW insured, fund seat BW) → revocation until 30.03.2027 →
-    # start 01.04.2027 → binding until 31.03.2028 → cancel by 29.02.2028.
+    # start 01.04.2027 (cut-off 28.03.) → binding until 31.03.2028 → cancel by 29.02.2028.
     revocation = revocation_deadline(declared_on=D(2027, 3, 12), instructed_on=D(2027, 3, 12), lands=["BW"])
+    assert revocation.last_day == D(2027, 3, 30)
     start = participation_start(
-        declared_on=D(2027, 3, 12), rule="after_revocation_next_quarter", revocation_last_day=revocation.last_day
+        declared_on=D(2027, 3, 12), rule="next_quarter", quarter_cutoff_months_before=1, quarter_cutoff_day=28
     )
     assert start == D(2027, 4, 1)
     term = next_cancellation_date(start=start, binding_months=12, renewal_months=12, notice_months=1, on=D(2027, 4, 1))
     assert term == CancellationTerm(D(2027, 4, 1), D(2028, 3, 31), D(2028, 2, 29))
+
+
+def test_holiday_lands_are_the_persons_and_the_fund_seats():
+    assert holiday_lands("SN", fund_seat_land="BW") == ("SN", "BW")
+    assert holiday_lands(["BW"], fund_seat_land="BW") == ("BW",)
+    assert holiday_lands(["SN", "TH"], fund_seat_land="SN") == ("SN", "TH")
+    assert holiday_lands((), fund_seat_land="HE") == ("HE",)  # the catalogue: nobody known yet
+    assert holiday_lands("by", fund_seat_land=None) == ("BY",)  # the calculator without a fund
+    with pytest.raises(ValueError):
+        holiday_lands((), fund_seat_land=None)

@@ -11,7 +11,6 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from enrollment import deadlines
 from enrollment.lifecycle import (
     CANCELLABLE_STATUSES,
     DECLARED_STATUSES,
@@ -26,6 +25,7 @@ from enrollment.lifecycle import (
     can_transition,
 )
 from enrollment.models.persons import InsuredPerson
+from programs.terms import deadlines
 
 
 class Channel(models.TextChoices):
@@ -70,7 +70,7 @@ class Participation(models.Model):
       same record.
     - The texts the person saw (`declaration_text`, `consent_text`, `revocation_instruction`,
       `contract_version`) are copies, so later contract edits never change what was declared.
-    - Every date comes from `enrollment.deadlines`: `revocation_deadline` (last day, 24:00
+    - Every date comes from `programs.terms.deadlines`: `revocation_deadline` (last day, 24:00
       Europe/Berlin; null for DMP and while no Belehrung was given), `start_date`,
       `binding_end` (end of the first binding), `term_end` (end of the running term, moved on
       by renewals), `cancel_by` (last day a cancellation must reach the fund to end the

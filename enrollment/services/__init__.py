@@ -8,7 +8,7 @@ mail only after commit (`transaction.on_commit`). Refusals are `EnrollmentError`
 with a clear German message; views turn them into form errors or messages. Nothing else
 assigns `Participation.status`.
 
-All dates come from `enrollment.schedule` / `enrollment.deadlines`; "today" is always
+All dates come from `programs.terms.schedule` / `programs.terms.deadlines`; "today" is always
 `timezone.localdate(now)` (Europe/Berlin).
 
 Modules: `declaration` (declare, later Belehrung), `doctor_confirmation` (DMP),

@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from enrollment import notifications
-from enrollment.eligibility import Check, eligibility_for
+from enrollment.eligibility import eligibility_for
 from enrollment.lifecycle import EnrollmentError, Status
 from enrollment.models import (
     Channel,
@@ -27,7 +27,8 @@ from enrollment.models import (
     Participation,
     SignerKind,
 )
-from enrollment.schedule import Schedule, participation_schedule
+from programs.eligibility import Check
+from programs.terms.schedule import Schedule, participation_schedule
 from enrollment.services._common import _check_provider, _date, _ensure_aware, _iso, _lock, _record, _today, _uid
 from enrollment.services.errors import ConsentMissing, DuplicateParticipation, NotAllowedToDeclare, NotEligible
 from programs.models import Contract, ProgramType

@@ -17,7 +17,7 @@ from enrollment.models import (
     Participation,
     RequestDecision,
 )
-from enrollment.schedule import participation_schedule, start_for
+from programs.terms.schedule import participation_schedule, start_for
 from enrollment.services._common import (
     _check_provider,
     _date,

@@ -17,7 +17,7 @@ from enrollment.models import (
     EventReason,
     Participation,
 )
-from enrollment.schedule import start_for
+from programs.terms.schedule import start_for
 from enrollment.services._common import (
     _check_provider,
     _ensure_aware,

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from enrollment.lifecycle import EnrollmentError
 
 if TYPE_CHECKING:
-    from enrollment.eligibility import Check
+    from programs.eligibility import Check
     from enrollment.models import Participation
 
 

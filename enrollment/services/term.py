@@ -19,7 +19,7 @@ from enrollment.models import (
     EventReason,
     Participation,
 )
-from enrollment.schedule import terms_for
+from programs.terms.schedule import terms_for
 from enrollment.services._common import (
     _close_pending_requests,
     _date,

@@ -263,6 +263,8 @@ def test_email_confirmation_resend_throttled(registered):
     with pytest.raises(services.EmailResendTooSoon):
         services.email_confirmation_send(user=registered, now=NOW + dt.timedelta(seconds=30), force=False)
     services.email_confirmation_send(user=registered, now=NOW + dt.timedelta(seconds=61), force=False)
+
+
 def test_register_with_code_before_its_issue_fails_cleanly(clara):
     code, _row = services.activation_code_issue(person=clara, issued_by=None, now=NOW)
     with pytest.raises(services.RegistrationFailed):

@@ -8,8 +8,8 @@ import uuid
 
 import pytest
 
-from enrollment.deadlines import BERLIN
 from programs.models import DmpIndication, ProgramType, StartRule
+from programs.terms.deadlines import BERLIN
 from tests.factories import (
     ContractFactory,
     InsuredPersonFactory,

@@ -647,3 +647,13 @@ def test_doctor_change_after_binding_is_free(hzv, gp, second_gp, person):
         participation=p, actor=person.user, new_provider=second_gp, now=at(2027, 4, 10)
     )
     assert (req.decision, req.reason, req.effective_date) == ("approved", "", dt.date(2027, 7, 1))
+
+
+def test_eligibility_reports_a_running_participation_once(bv, person):
+    from enrollment.eligibility import eligibility_for
+
+    p = declare(bv, person, None, now=at(2026, 5, 4))
+    services.participation_start(participation=p, now=at(2026, 5, 5, 8))
+    result = eligibility_for(user=person.user, person=person, program=bv.program, on=dt.date(2026, 5, 6))
+    assert [c.code for c in result.problems] == ["no_duplicate"]
+    assert "bereits eine Teilnahme" in result.problems[0].message

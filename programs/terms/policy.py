@@ -1,8 +1,10 @@
 """A contract's enrollment policy in plain words, with example dates from today.
 
-All dates come from ``enrollment.deadlines`` (the same module the enrollment uses), so the
-catalogue never promises a date the enrollment would compute differently. Nothing here
-touches the database; ``contract.fund`` should be loaded.
+All dates come from ``programs.terms.deadlines`` and ``programs.terms.schedule`` (the modules
+the enrollment computes with), so the catalogue never promises a date the enrollment would
+compute differently; ``start_rule_text`` is the one wording of the start rule, also on the
+enrollment's pages and receipt. Nothing here touches the database; ``contract.fund`` and
+``contract.program`` should be loaded.
 """
 
 from __future__ import annotations
@@ -14,8 +16,10 @@ from dataclasses import dataclass, field
 from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext
 
-from enrollment import deadlines
-from programs.models import Contract, NoticeCounts, ProgramType, StartRule
+from programs.models import Contract, NoticeCounts, ProgramType
+from programs.terms import deadlines
+from programs.terms.deadlines import StartRule
+from programs.terms.schedule import start_for
 
 
 def long_date(day: dt.date) -> str:
@@ -45,15 +49,6 @@ class PolicyItem:
     details: list[str] = field(default_factory=list)
 
 
-def holiday_lands(contract: Contract, extra: Iterable[str] = ()) -> tuple[str, ...]:
-    """Länder whose holidays extend a revocation deadline: the person's and the fund's seat."""
-    lands = [code for code in extra if code in deadlines.LANDS]
-    seat = contract.fund.seat_land_id
-    if seat in deadlines.LANDS and seat not in lands:
-        lands.append(seat)
-    return tuple(lands) or ("BW",)
-
-
 def shift_texts(shifts: Iterable[deadlines.Shift]) -> list[str]:
     return [
         gettext("%(day)s ist kein Werktag (%(reason)s), die Frist verschiebt sich.")
@@ -62,11 +57,36 @@ def shift_texts(shifts: Iterable[deadlines.Shift]) -> list[str]:
     ]
 
 
+def start_rule_text(contract: Contract) -> str:
+    """The contract's start rule in plain words, without dates (the one wording: catalogue,
+    declaration wizard, status page and receipt)."""
+    if contract.program.program_type == ProgramType.DMP:
+        return gettext(
+            "Ein DMP beginnt erst, wenn Ihre behandelnde Ärztin oder Ihr behandelnder Arzt die Diagnose bestätigt "
+            "und die erste Dokumentation geschickt hat."
+        )
+    rule = contract.start_rule
+    if rule == StartRule.NEXT_DAY or (rule == StartRule.AFTER_REVOCATION and contract.revocation_days is None):
+        # Without a revocation period, "after the revocation period" is the next day.
+        return gettext("Die Teilnahme beginnt am Tag nach dem Eingang Ihrer Erklärung bei der Krankenkasse.")
+    if rule == StartRule.AFTER_REVOCATION:
+        return gettext("Die Teilnahme beginnt am Tag nach dem Ende der Widerrufsfrist.")
+    return gettext(
+        "Die Teilnahme beginnt am ersten Tag eines Quartals (1. Januar, 1. April, 1. Juli oder "
+        "1. Oktober). Stichtag ist der %(day)s. Tag des Monats %(months)s vor Quartalsbeginn."
+    ) % {
+        "day": contract.quarter_cutoff_day,
+        "months": months_text(contract.quarter_cutoff_months_before)
+        if contract.quarter_cutoff_months_before
+        else gettext("(im selben Monat)"),
+    }
+
+
 def contract_policy(contract: Contract, *, today: dt.date, lands: Iterable[str] = ()) -> list[PolicyItem]:
     """Revocation, start, binding and notice of `contract`, each with an example from `today`."""
     items: list[PolicyItem] = []
     program = contract.program
-    lands = holiday_lands(contract, lands)
+    lands = deadlines.holiday_lands(tuple(lands), fund_seat_land=contract.fund.seat_land_id)
 
     # Revocation
     revocation = None
@@ -109,47 +129,28 @@ def contract_policy(contract: Contract, *, today: dt.date, lands: Iterable[str] 
         )
 
     # Start
-    rule = contract.start_rule
-    revocation_last = revocation.last_day if revocation is not None else None
-    if rule == StartRule.AFTER_REVOCATION and revocation_last is None:
-        rule = StartRule.NEXT_DAY
-    start = deadlines.participation_start(
-        declared_on=today,
-        rule=rule,
-        revocation_last_day=revocation_last,
-        quarter_cutoff_months_before=contract.quarter_cutoff_months_before,
-        quarter_cutoff_day=contract.quarter_cutoff_day,
-    )
-    if rule == StartRule.NEXT_DAY:
-        start_text = gettext("Die Teilnahme beginnt am Tag nach dem Eingang Ihrer Erklärung bei der Krankenkasse.")
-    elif rule == StartRule.AFTER_REVOCATION:
-        start_text = gettext("Die Teilnahme beginnt am Tag nach dem Ende der Widerrufsfrist.")
+    start = start_for(contract, declared_on=today, revocation=revocation)
+    if program.program_type == ProgramType.DMP:
+        # The start follows the doctor's confirmation: no date to promise (the enrollment computes none).
+        items.append(PolicyItem("start", gettext("Beginn der Teilnahme"), start_rule_text(contract)))
     else:
-        quarter = start  # the first quarter whose cut-off a declaration today still meets
-        cutoff = deadlines.quarter_cutoff(
-            quarter, months_before=contract.quarter_cutoff_months_before, day=contract.quarter_cutoff_day
+        start_text = start_rule_text(contract)
+        if contract.start_rule == StartRule.NEXT_QUARTER:
+            cutoff = deadlines.quarter_cutoff(
+                start, months_before=contract.quarter_cutoff_months_before, day=contract.quarter_cutoff_day
+            )
+            start_text += " " + gettext(
+                "Für den Beginn am %(quarter)s muss Ihre Erklärung bis zum %(cutoff)s eingegangen sein."
+            ) % {"quarter": short_date(start), "cutoff": short_date(cutoff)}
+        items.append(
+            PolicyItem(
+                "start",
+                gettext("Beginn der Teilnahme"),
+                start_text,
+                gettext("Beispiel: Geht Ihre Erklärung heute (%(today)s) ein, beginnt die Teilnahme am %(start)s.")
+                % {"today": short_date(today), "start": long_date(start)},
+            )
         )
-        start_text = gettext(
-            "Die Teilnahme beginnt am ersten Tag eines Quartals (1. Januar, 1. April, 1. Juli oder "
-            "1. Oktober). Stichtag ist der %(day)s. Tag des Monats %(months)s vor Quartalsbeginn: "
-            "Für den Beginn am %(quarter)s muss Ihre Erklärung bis zum %(cutoff)s eingegangen sein."
-        ) % {
-            "day": contract.quarter_cutoff_day,
-            "months": months_text(contract.quarter_cutoff_months_before)
-            if contract.quarter_cutoff_months_before
-            else gettext("(im selben Monat)"),
-            "quarter": short_date(quarter),
-            "cutoff": short_date(cutoff),
-        }
-    items.append(
-        PolicyItem(
-            "start",
-            gettext("Beginn der Teilnahme"),
-            start_text,
-            gettext("Beispiel: Geht Ihre Erklärung heute (%(today)s) ein, beginnt die Teilnahme am %(start)s.")
-            % {"today": short_date(today), "start": long_date(start)},
-        )
-    )
 
     # Binding
     if contract.binding_months:

@@ -1,4 +1,4 @@
-"""The dates of a participation, computed from its contract with `enrollment.deadlines`.
+"""The dates of a participation, computed from its contract with `programs.terms.deadlines`.
 
 Read-only and free of clock calls: the caller passes the days. The declaration services,
 the wizard's preview, the paper-declaration form in the admin and the doctor change all use
@@ -13,13 +13,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from enrollment import deadlines
 from programs.models import Contract, ProgramType
-
-
-def holiday_lands(*, person_land: str, fund_seat_land: str) -> tuple[str, ...]:
-    """The Länder whose public holidays extend a declaration deadline (§ 193 BGB)."""
-    return deadlines.normalize_lands([person_land, fund_seat_land])
+from programs.terms import deadlines
 
 
 @dataclass(frozen=True)
@@ -50,7 +45,7 @@ def start_for(contract: Contract, *, declared_on: dt.date, revocation: deadlines
     """First day of participation by the contract's start rule, or None if that needs a
     revocation period that has not started."""
     rule = deadlines.StartRule(contract.start_rule)
-    needs_revocation = rule in (deadlines.StartRule.AFTER_REVOCATION, deadlines.StartRule.AFTER_REVOCATION_NEXT_QUARTER)
+    needs_revocation = rule == deadlines.StartRule.AFTER_REVOCATION
     if needs_revocation and revocation is None and contract.revocation_days is not None:
         return None
     return deadlines.participation_start(
@@ -94,7 +89,7 @@ def participation_schedule(
 
     DMP: no revocation deadline and no start date yet (the start follows the doctor's
     confirmation, see `start_for`)."""
-    lands = holiday_lands(person_land=person_land, fund_seat_land=fund_seat_land)
+    lands = deadlines.holiday_lands(person_land, fund_seat_land=fund_seat_land)
     is_dmp = contract.program.program_type == ProgramType.DMP
     revocation = None
     if contract.revocation_days is not None and instructed_on is not None and not is_dmp:

@@ -27,7 +27,9 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import holidays
+from django.db import models
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -83,6 +85,21 @@ class Shift:
     @property
     def text(self) -> str:
         return shift_reason_text(self)
+
+
+def holiday_lands(person_lands: Iterable[str] | str, *, fund_seat_land: str | None) -> tuple[str, ...]:
+    """The Länder whose public holidays extend a declaration deadline (§ 193 BGB): where the
+    insured lives and the Land of the fund's seat (DOMAIN.md §3: in doubt for the insured).
+
+    ``person_lands`` may be empty while nobody is known (the catalogue): then the fund's seat
+    alone counts; ``fund_seat_land`` is None while the fund is not known (the deadline
+    calculator without a fund). A PLZ crossing a border may give several Länder; all count.
+    Raises ``ValueError`` for unknown codes or when no Land is known at all.
+    """
+    if isinstance(person_lands, str):
+        person_lands = (person_lands,)
+    seat = (fund_seat_land,) if fund_seat_land is not None else ()
+    return normalize_lands([*person_lands, *seat])
 
 
 def normalize_lands(lands: Iterable[str] | str) -> tuple[str, ...]:
@@ -337,13 +354,13 @@ def next_cancellation_date(
 # --- start of participation ---------------------------------------------------------------
 
 
-class StartRule(StrEnum):
-    """How a contract sets the first day of participation (configurable per contract)."""
+class StartRule(models.TextChoices):
+    """How a contract sets the first day of participation: the contract's choices
+    (``Contract.start_rule``) and the rules ``participation_start`` computes."""
 
-    NEXT_DAY = "next_day"
-    NEXT_QUARTER = "next_quarter"
-    AFTER_REVOCATION = "after_revocation"
-    AFTER_REVOCATION_NEXT_QUARTER = "after_revocation_next_quarter"
+    NEXT_DAY = "next_day", _("am Tag nach der Erklärung")
+    NEXT_QUARTER = "next_quarter", _("zum nächsten Quartalsbeginn (mit Stichtag)")
+    AFTER_REVOCATION = "after_revocation", _("nach Ablauf der Widerrufsfrist")
 
 
 def next_quarter_start(day: dt.date) -> dt.date:
@@ -377,11 +394,8 @@ def participation_start(
       ``quarter_cutoff_day`` of the month ``quarter_cutoff_months_before`` months before the
       quarter start, inclusive (defaults: received by 1 Nov → 1 Jan, by 1 Feb → 1 Apr, by
       1 May → 1 Jul, by 1 Aug → 1 Oct; later → the quarter after).
-    - ``after_revocation``: the day after the last day of the revocation period.
-    - ``after_revocation_next_quarter``: the first quarter start after the revocation period
-      has ended (no cut-off applies).
-
-    The revocation rules need ``revocation_last_day`` (``Deadline.last_day``).
+    - ``after_revocation``: the day after the last day of the revocation period; needs
+      ``revocation_last_day`` (``Deadline.last_day``).
     """
     _require_date("declared_on", declared_on)
     try:
@@ -403,6 +417,4 @@ def participation_start(
     _require_date("revocation_last_day", revocation_last_day)
     if revocation_last_day < declared_on:
         raise ValueError("revocation_last_day cannot be before declared_on")
-    if rule == StartRule.AFTER_REVOCATION:
-        return revocation_last_day + _ONE_DAY
-    return next_quarter_start(revocation_last_day)
+    return revocation_last_day + _ONE_DAY
