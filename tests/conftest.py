@@ -6,6 +6,13 @@ import pytest
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright + live_server
 
+# Shared fixtures, available in every test module (no conftest copies, no fixture imports).
+pytest_plugins = [
+    "tests.fixtures.browser",
+    "tests.fixtures.catalogue",
+    "tests.fixtures.enrollment",
+]
+
 
 @pytest.fixture
 def aoks(db):

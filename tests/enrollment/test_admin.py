@@ -12,8 +12,8 @@ from django.urls import reverse
 from enrollment import services
 from enrollment.lifecycle import Status
 from enrollment.models import Participation
-from tests.enrollment.conftest import ALL_CONSENTS, at
 from tests.factories import StaffMembershipFactory
+from tests.fixtures.enrollment import ALL_CONSENTS, at
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from io import StringIO
 
 import pytest
@@ -12,21 +11,9 @@ from django.core.management import call_command
 from enrollment import services
 from enrollment.lifecycle import Status
 from enrollment.models import EventReason, ParticipationEvent
-from tests.enrollment.conftest import ALL_CONSENTS, at
+from tests.fixtures.enrollment import at, declare
 
 pytestmark = pytest.mark.django_db
-
-
-def declare(contract, person, provider=None, *, now):
-    return services.participation_declare(
-        person=person,
-        contract=contract,
-        provider=provider,
-        actor=person.user,
-        consents=ALL_CONSENTS,
-        idempotency_key=uuid.uuid4(),
-        now=now,
-    )
 
 
 def daily(day: str, *args: str) -> str:

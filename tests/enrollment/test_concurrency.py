@@ -16,7 +16,7 @@ from django.db import connection
 from enrollment import services
 from enrollment.lifecycle import EnrollmentError
 from enrollment.models import Participation, ParticipationEvent
-from tests.enrollment.conftest import ALL_CONSENTS, at
+from tests.fixtures.enrollment import ALL_CONSENTS, at
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

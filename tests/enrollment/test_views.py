@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import uuid
 
 import pytest
 from django.urls import reverse
@@ -14,22 +13,10 @@ from django.utils import timezone
 from enrollment import services
 from enrollment.lifecycle import Status
 from enrollment.models import Participation
-from tests.enrollment.conftest import ALL_CONSENTS, at
 from tests.factories import InsuredPersonFactory, LegalRepresentationFactory, UserFactory
+from tests.fixtures.enrollment import ALL_CONSENTS, at, declare
 
 pytestmark = pytest.mark.django_db
-
-
-def declare(contract, person, provider=None, *, now, actor=None):
-    return services.participation_declare(
-        person=person,
-        contract=contract,
-        provider=provider,
-        actor=actor or person.user,
-        consents=ALL_CONSENTS,
-        idempotency_key=uuid.uuid4(),
-        now=now,
-    )
 
 
 def wizard_url(contract, step):

@@ -11,9 +11,8 @@ from reports.generator import FundYearData, aok_plus_2023, sample, write_aggrega
 from reports.imports import import_stream
 from reports.models import ReportYear
 from reports.services import report_year_get_or_create, report_year_publish
-from tests.browser.conftest import assert_no_axe_violations, browser, page, page_nojs  # noqa: F401 - browser fixtures
-from tests.enrollment.conftest import bv  # noqa: F401 - the BV contract fixture of the enrollment tests
 from tests.factories import StaffMembershipFactory, UserFactory
+from tests.fixtures.enrollment import bv  # noqa: F401 - the BV contract fixture of the enrollment tests
 
 NOW = dt.datetime(2024, 9, 30, 12, 0, tzinfo=dt.UTC)
 

@@ -6,7 +6,7 @@
    service, the window closed by the daily command): the status page explains why revoking is
    no longer possible; cancel with the end date shown first.
 3. The wizard and the revoke button without JavaScript (plain forms; axe is not run there, see
-   tests/browser/conftest.py).
+   tests/fixtures/browser.py).
 """
 
 from __future__ import annotations

@@ -14,10 +14,11 @@ from django.db import connection
 from enrollment.accounts import services
 from enrollment.accounts.demo import issue_demo_codes
 from enrollment.models import ActivationCode, EmailConfirmation, InsuredPerson
-from tests.accounts.conftest import NOW
 from tests.factories import InsuredPersonFactory
 
 pytestmark = pytest.mark.django_db
+
+NOW = dt.datetime(2026, 11, 25, 10, 0, tzinfo=dt.UTC)
 User = get_user_model()
 PASSWORD = "Lotse-Test-Kennwort-2026"
 
@@ -272,12 +273,12 @@ def test_email_confirmation_resend_throttled(registered):
 
 def test_issue_demo_codes_one_valid_code_per_person(aoks):
     out = io.StringIO()
-    first = issue_demo_codes(out)
+    first = issue_demo_codes(out, now=NOW)
     clara = InsuredPerson.objects.get(kvnr="Z987654321")
     assert clara.first_name == "Clara" and clara.fund.slug == "aok-bw" and clara.postal_code == "70173"
     assert {p.kvnr for p, _ in first} >= {"Z987654321", "W456789126"}
     assert first[0][1] in out.getvalue()
-    second = issue_demo_codes(io.StringIO())
+    second = issue_demo_codes(io.StringIO(), now=NOW)
     assert InsuredPerson.objects.filter(kvnr="Z987654321").count() == 1
     for person, _code in second:
         assert ActivationCode.objects.filter(person=person, used_at__isnull=True).count() == 1
@@ -286,5 +287,5 @@ def test_issue_demo_codes_one_valid_code_per_person(aoks):
     with pytest.raises(services.RegistrationFailed):
         _register(clara, old_code)
     assert _register(clara, new_code).created
-    third = issue_demo_codes(io.StringIO())
+    third = issue_demo_codes(io.StringIO(), now=NOW)
     assert "Z987654321" not in {p.kvnr for p, _ in third}  # has an account now
