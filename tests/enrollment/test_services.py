@@ -12,23 +12,13 @@ from enrollment import services
 from enrollment.lifecycle import TRANSITIONS, EnrollmentError, Status, TransitionNotAllowed, ensure_transition
 from enrollment.models import Channel, EventReason, Participation, ParticipationEvent
 from tests.factories import InsuredPersonFactory
-from tests.fixtures.enrollment import ALL_CONSENTS, at, declare
+from tests.fixtures.enrollment import ALL_CONSENTS, at, declare, event_row, event_rows
 
 pytestmark = pytest.mark.django_db
 
 
 def last_event(p: Participation) -> ParticipationEvent:
     return p.events.order_by("-at", "-pk").first()
-
-
-def event_rows(p: Participation) -> list[tuple]:
-    """Every event row of `p` in the order written, as (from, to, reason, actor, channel)."""
-    return [(e.from_status, e.to_status, e.reason_code, e.actor, e.channel) for e in p.events.order_by("pk")]
-
-
-def event_row(p: Participation) -> tuple:
-    """The last event row of `p` as (from, to, reason, actor, channel)."""
-    return event_rows(p)[-1]
 
 
 # --- worked examples of DOMAIN.md §3, through the services -----------------------------------
