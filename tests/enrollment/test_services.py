@@ -143,13 +143,12 @@ def test_revoke_dispatch_time_counts_not_arrival(hzv, gp, person):
 
 def test_revoke_without_belehrung_is_always_in_time(hzv, gp, person, django_user_model):
     staff = django_user_model.objects.create_user("staff", is_staff=True)
-    p = services.participation_declare(
-        person=person,
-        contract=hzv,
-        provider=gp,
+    p = declare(
+        hzv,
+        person,
+        gp,
         actor=staff,
         consents={"data_transfer": True},
-        idempotency_key=uuid.uuid4(),
         now=at(2026, 3, 1),
         channel=Channel.PRACTICE,
         declared_at=at(2026, 2, 2),
@@ -163,13 +162,12 @@ def test_revoke_without_belehrung_is_always_in_time(hzv, gp, person, django_user
 
 def test_record_instruction_starts_the_revocation_period(hzv, gp, person, django_user_model):
     staff = django_user_model.objects.create_user("staff", is_staff=True)
-    p = services.participation_declare(
-        person=person,
-        contract=hzv,
-        provider=gp,
+    p = declare(
+        hzv,
+        person,
+        gp,
         actor=staff,
         consents={"data_transfer": True},
-        idempotency_key=uuid.uuid4(),
         now=at(2027, 3, 1),
         channel=Channel.PRACTICE,
         declared_at=at(2027, 2, 26),
@@ -508,13 +506,11 @@ def test_declare_hzv_requires_a_participating_gp(hzv, person):
 
 def test_declare_requires_every_consent(hzv, gp, person):
     with pytest.raises(services.ConsentMissing):
-        services.participation_declare(
-            person=person,
-            contract=hzv,
-            provider=gp,
-            actor=person.user,
+        declare(
+            hzv,
+            person,
+            gp,
             consents={"declaration": True, "data_transfer": False, "revocation_instruction": True},
-            idempotency_key=uuid.uuid4(),
             now=at(2026, 1, 10),
         )
 
