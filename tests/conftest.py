@@ -11,6 +11,7 @@ pytest_plugins = [
     "tests.fixtures.browser",
     "tests.fixtures.catalogue",
     "tests.fixtures.enrollment",
+    "tests.fixtures.reports",
 ]
 
 

@@ -15,7 +15,7 @@ from reports.services import report_year_get_or_create
 from reports.tables import report_tables
 from tests.factories import InsuredPersonFactory
 from tests.fixtures.enrollment import at, declare
-from tests.reports.conftest import import_files
+from tests.fixtures.reports import import_files
 
 pytestmark = pytest.mark.django_db
 
