@@ -386,7 +386,4 @@ def deadline_calculator(request: HttpRequest) -> HttpResponse:
             "last_text": long_date(deadline.last_day),
             "shift_texts": shift_texts(deadline.shifts),
         }
-    template = "programs/deadline_calculator.html"
-    if request.htmx and not request.htmx.boosted:
-        template += "#result"
-    return render_page(request, template, {"form": form, "result": result})
+    return render_page(request, "programs/deadline_calculator.html", {"form": form, "result": result})

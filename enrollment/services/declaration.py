@@ -27,11 +27,11 @@ from enrollment.models import (
     Participation,
     SignerKind,
 )
-from programs.eligibility import Check
-from programs.terms.schedule import Schedule, participation_schedule
 from enrollment.services._common import _check_provider, _date, _ensure_aware, _iso, _lock, _record, _today, _uid
 from enrollment.services.errors import ConsentMissing, DuplicateParticipation, NotAllowedToDeclare, NotEligible
+from programs.eligibility import Check
 from programs.models import Contract, ProgramType
+from programs.terms.schedule import Schedule, participation_schedule
 from providers.models import Provider
 
 #: Consents the person must give in the online declaration (key → stored with the text version).

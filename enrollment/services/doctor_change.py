@@ -17,7 +17,6 @@ from enrollment.models import (
     Participation,
     RequestDecision,
 )
-from programs.terms.schedule import participation_schedule, start_for
 from enrollment.services._common import (
     _check_provider,
     _date,
@@ -31,6 +30,7 @@ from enrollment.services.errors import (
     DoctorChangeNotAllowed,
     RequestAlreadyDecided,
 )
+from programs.terms.schedule import participation_schedule, start_for
 from providers.models import Provider
 
 

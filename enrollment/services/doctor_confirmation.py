@@ -17,7 +17,6 @@ from enrollment.models import (
     EventReason,
     Participation,
 )
-from programs.terms.schedule import start_for
 from enrollment.services._common import (
     _check_provider,
     _ensure_aware,
@@ -27,6 +26,7 @@ from enrollment.services._common import (
     _notify_status_changed_on_commit,
     _today,
 )
+from programs.terms.schedule import start_for
 from providers.models import Provider
 
 

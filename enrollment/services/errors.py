@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from enrollment.lifecycle import EnrollmentError
 
 if TYPE_CHECKING:
-    from programs.eligibility import Check
     from enrollment.models import Participation
+    from programs.eligibility import Check
 
 
 class NotEligible(EnrollmentError):

@@ -19,7 +19,6 @@ from enrollment.models import (
     EventReason,
     Participation,
 )
-from programs.terms.schedule import terms_for
 from enrollment.services._common import (
     _close_pending_requests,
     _date,
@@ -30,6 +29,7 @@ from enrollment.services._common import (
     _record,
     _today,
 )
+from programs.terms.schedule import terms_for
 
 
 def participation_start(*, participation: Participation, now: dt.datetime, actor=None) -> Participation:

@@ -217,11 +217,11 @@ def test_gunicorn_sends_no_server_banner_and_logs_no_query_strings(tmp_path):
 
 def test_make_run_sends_mail_links_to_the_port_it_serves_on():
     result = subprocess.run(  # noqa: S603
-        ["make", "-n", "run", "PORT=8801"],
+        ["make", "-n", "run", "PORT=8801"],  # noqa: S607
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=60,  # noqa: S607
+        timeout=60,
     )
     assert "SITE_URL=http://127.0.0.1:8801" in result.stdout
     assert "runserver 127.0.0.1:8801" in result.stdout

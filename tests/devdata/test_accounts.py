@@ -11,9 +11,10 @@ from django.core.cache import cache
 from devdata.accounts import issue_demo_codes
 from enrollment.accounts import services
 from enrollment.models import ActivationCode, InsuredPerson
-from tests.accounts.conftest import NOW
 
 pytestmark = pytest.mark.django_db
+
+NOW = dt.datetime(2026, 11, 25, 10, 0, tzinfo=dt.UTC)
 
 
 def _register(person, code):

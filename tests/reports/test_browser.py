@@ -7,7 +7,7 @@ import pytest
 
 from devdata.report_generator import scaled
 from reports.services import report_year_get_or_create, report_year_publish
-from tests.reports.conftest import NOW, load
+from tests.fixtures.reports import NOW, load
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

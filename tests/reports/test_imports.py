@@ -12,7 +12,7 @@ from reports import rollups
 from reports.imports import ImportFailed, import_stream
 from reports.models import Application, ApplicationRollup, Complaint, LegalRemedy, ReportYear, TreatmentErrorCase
 from reports.services import report_year_get_or_create
-from tests.reports.conftest import NOW, import_files
+from tests.fixtures.reports import NOW, import_files
 
 pytestmark = pytest.mark.django_db
 

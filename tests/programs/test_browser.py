@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.programs.catalogue_fixtures import build_catalogue
+from tests.fixtures.catalogue import build_catalogue
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

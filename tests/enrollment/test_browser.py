@@ -6,18 +6,19 @@
    service, the window closed by the daily command): the status page explains why revoking is
    no longer possible; cancel with the end date shown first.
 3. The wizard and the revoke button without JavaScript (plain forms; axe is not run there, see
-   tests/browser/conftest.py).
+   tests/fixtures/browser.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from io import BytesIO, StringIO
 
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
+
+from tests.fixtures.enrollment import declare
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -112,7 +113,6 @@ def test_journey_register_find_hzv_declare_receipt_revoke(page, live_server, dem
 
 
 def test_journey_window_passed_then_cancel(page, live_server, demo_data, assert_no_axe_violations):
-    from enrollment import services
     from enrollment.eligibility import contract_for
     from enrollment.models import InsuredPerson
     from enrollment.selectors import providers_near
@@ -123,15 +123,7 @@ def test_journey_window_passed_then_cancel(page, live_server, demo_data, assert_
     declared = timezone.now() - dt.timedelta(days=30)
     contract = contract_for(program, anna.fund_id, on=timezone.localdate(declared))
     gp = providers_near(contract, postal_code=anna.postal_code, on=timezone.localdate(declared), limit=1)[0][0]
-    p = services.participation_declare(
-        person=anna,
-        contract=contract,
-        provider=gp,
-        actor=anna.user,
-        consents={"declaration": True, "data_transfer": True, "revocation_instruction": True},
-        idempotency_key=uuid.uuid4(),
-        now=declared,
-    )
+    p = declare(contract, anna, gp, now=declared)
     call_command("enrollment_daily", stdout=StringIO())  # the window passed by date
     p.refresh_from_db()
     assert p.status == "awaiting_start"

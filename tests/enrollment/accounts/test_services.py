@@ -12,10 +12,11 @@ from django.db import connection
 
 from enrollment.accounts import services
 from enrollment.models import ActivationCode, EmailConfirmation
-from tests.accounts.conftest import NOW
 from tests.factories import InsuredPersonFactory
 
 pytestmark = pytest.mark.django_db
+
+NOW = dt.datetime(2026, 11, 25, 10, 0, tzinfo=dt.UTC)
 User = get_user_model()
 PASSWORD = "Lotse-Test-Kennwort-2026"
 
