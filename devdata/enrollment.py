@@ -23,7 +23,7 @@ from django.utils import timezone
 from devdata.accounts import issue_demo_codes
 from enrollment import services
 from enrollment.eligibility import contract_for
-from enrollment.lifecycle import EnrollmentError, Status
+from enrollment.lifecycle import STARTABLE_STATUSES, EnrollmentError, Status
 from enrollment.models import InsuredPerson, Participation
 from enrollment.selectors import providers_near
 from programs.models import Program, ProgramType
@@ -95,6 +95,6 @@ def _advance(participation: Participation, *, now: dt.datetime) -> None:
     if p.status == Status.SUBMITTED and p.revocation_deadline and p.revocation_deadline < today:
         end_of_window = p.revocation_deadline_end + dt.timedelta(seconds=1)
         p = services.participation_close_revocation_period(participation=p, now=end_of_window)
-    if p.status in (Status.SUBMITTED, Status.AWAITING_START) and p.start_date and p.start_date <= today:
+    if p.status in STARTABLE_STATUSES and p.start_date and p.start_date <= today:
         start = dt.datetime.combine(p.start_date, dt.time(0, 30), tzinfo=BERLIN)
         services.participation_start(participation=p, now=max(start, p.declared_at))
