@@ -308,7 +308,9 @@ def _needs_reauthentication(request: HttpRequest) -> bool:
 
 
 def _reauthenticate(request: HttpRequest) -> HttpResponse:
-    messages.info(request, _("Bitte melden Sie sich erneut an und bestätigen Sie die Anmeldung mit Ihrem zweiten Faktor."))
+    messages.info(
+        request, _("Bitte melden Sie sich erneut an und bestätigen Sie die Anmeldung mit Ihrem zweiten Faktor.")
+    )
     return redirect(f"{reverse('login')}?{urlencode({'next': request.get_full_path()})}")
 
 
