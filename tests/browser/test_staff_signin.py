@@ -5,6 +5,7 @@
    codes and reaches the admin. Next time she signs in with a recovery code.
 2. Passkey: a clerk registers a passkey on Chromium's virtual authenticator (DevTools protocol,
    ctap2 / internal / resident key / user verification) and later signs in with it alone.
+3. Without JavaScript the app setup still works (no passkey button then).
 """
 
 from __future__ import annotations
@@ -130,3 +131,17 @@ def test_clerk_registers_a_passkey_and_signs_in_with_it(page, live_server, clerk
     expect(page.get_by_role("heading", name="Verwaltung der Kasse")).to_be_visible()
     assert WebAuthnCredential.objects.get(user=clerk).last_used_at is not None
     assert not [text for text in console if "Content Security Policy" in text]  # no script blocked
+
+
+def test_totp_setup_works_without_javascript(page_nojs, live_server, clerk):
+    page, base = page_nojs, live_server.url
+    page.goto(f"{base}/verwaltung/")
+    sign_in(page, base, "sachbearbeitung.test")
+    assert "/konto/zwei-faktor/" in page.url
+    assert page.get_by_role("button", name="Passkey einrichten").count() == 0  # needs JavaScript
+    page.get_by_label("Sicherheitscode").fill(totp_now(page.locator("code.app-secret").inner_text()))
+    page.get_by_role("button", name="Bestätigen und einschalten").click()
+    assert page.locator("code.app-recovery-code").count() == 10
+    page.get_by_role("link", name="Ich habe die Codes gesichert – weiter").click()
+    assert page.url == f"{base}/verwaltung/"
+    expect(page.get_by_role("heading", name="Verwaltung der Kasse")).to_be_visible()
