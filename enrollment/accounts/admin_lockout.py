@@ -11,7 +11,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from enrollment.accounts.lockout import is_locked_now, lockouts_visible_to, login_unlock
+from enrollment.accounts.lockout import lockouts_visible_to, login_unlock, with_lock_state
 from enrollment.models_signin import LoginLockout
 
 UNLOCK_PERMISSION = "enrollment.unlock_login"
@@ -40,10 +40,10 @@ class LoginLockoutAdmin(admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("gesperrt"), boolean=True)
     def locked(self, obj) -> bool:
-        return is_locked_now(obj)
+        return obj.locked
 
     def get_queryset(self, request):
-        return lockouts_visible_to(request.user)
+        return with_lock_state(lockouts_visible_to(request.user))
 
     def has_unlock_permission(self, request) -> bool:
         return request.user.has_perm(UNLOCK_PERMISSION)

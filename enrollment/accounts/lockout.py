@@ -27,7 +27,8 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_login_failed
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -125,16 +126,22 @@ def lockouts_visible_to(user) -> QuerySet[AccessAttempt]:
     return qs.filter(username__in=names)
 
 
-def is_locked_now(attempt: AccessAttempt, *, now=None) -> bool:
-    """Whether the user name of `attempt` is locked at the moment (either limit)."""
+def with_lock_state(qs: QuerySet[AccessAttempt], *, now=None) -> QuerySet[AccessAttempt]:
+    """Annotate `name_failures` and `address_failures` within the cool-off, and `locked`."""
     now = now or timezone.now()
-    since = now - (get_cool_off() or timezone.timedelta(0))
-    recent = AccessAttempt.objects.filter(username=attempt.username, attempt_time__gte=since)
-    per_name = recent.aggregate(total=Sum("failures_since_start"))["total"] or 0
-    per_address = (
-        recent.filter(ip_address=attempt.ip_address).aggregate(total=Sum("failures_since_start"))["total"] or 0
+    recent = AccessAttempt.objects.filter(
+        username=OuterRef("username"), attempt_time__gte=now - (get_cool_off() or timezone.timedelta(0))
+    ).order_by()
+
+    def total(rows):
+        return Coalesce(Subquery(rows.values("username").annotate(t=Sum("failures_since_start")).values("t")), 0)
+
+    return qs.annotate(
+        name_failures=total(recent), address_failures=total(recent.filter(ip_address=OuterRef("ip_address")))
+    ).annotate(
+        locked=Q(address_failures__gte=settings.AXES_FAILURE_LIMIT)
+        | Q(name_failures__gte=settings.AXES_USERNAME_FAILURE_LIMIT)
     )
-    return per_address >= settings.AXES_FAILURE_LIMIT or per_name >= settings.AXES_USERNAME_FAILURE_LIMIT
 
 
 def login_unlock(*, by, usernames: list[str]) -> int:

@@ -218,3 +218,16 @@ def test_operator_sees_every_lock(client, settings, django_user_model):
     fail(client, "gibt-es-nicht", settings.AXES_FAILURE_LIMIT)
     client.force_login(root)
     assert "gibt-es-nicht" in client.get(reverse("admin:enrollment_loginlockout_changelist")).content.decode()
+
+
+def test_unlock_page_shows_lock_state_with_constant_queries(
+    client, fund_admin, aoks, settings, django_assert_max_num_queries
+):
+    for n in range(12):
+        user = StaffMembershipFactory(fund=aoks["aok-bw"], user__username=f"sb.{n}").user
+        fail(client, user.username, settings.AXES_FAILURE_LIMIT if n % 2 else 1)
+    client.force_login(fund_admin)
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("admin:enrollment_loginlockout_changelist"))
+    content = page.content.decode()
+    assert content.count('alt="True"') == 6 and content.count('alt="False"') == 6
