@@ -297,7 +297,6 @@ def _security_context(request: HttpRequest, **extra) -> dict:
         "has_factor": second_factor.has_second_factor(user),
         "passkeys": second_factor.passkeys_for(user),
         "recovery_left": second_factor.recovery_codes_left(user),
-        "verified": user.is_verified(),
         **extra,
     }
 

@@ -126,7 +126,7 @@ def test_clerk_registers_a_passkey_and_signs_in_with_it(page, live_server, clerk
     page.goto(f"{base}/verwaltung/")
     assert "/konto/anmelden/" in page.url
     assert_no_axe_violations(page)
-    page.get_by_role("button", name="Mit Passkey anmelden").click()
+    page.get_by_role("button", name="Passkey verwenden").click()
     page.wait_for_url(f"{base}/verwaltung/")
     expect(page.get_by_role("heading", name="Verwaltung der Kasse")).to_be_visible()
     assert WebAuthnCredential.objects.get(user=clerk).last_used_at is not None
