@@ -272,12 +272,12 @@ def test_email_confirmation_resend_throttled(registered):
 
 def test_issue_demo_codes_one_valid_code_per_person(aoks):
     out = io.StringIO()
-    first = issue_demo_codes(out)
+    first = issue_demo_codes(out, now=NOW)
     clara = InsuredPerson.objects.get(kvnr="Z987654321")
     assert clara.first_name == "Clara" and clara.fund.slug == "aok-bw" and clara.postal_code == "70173"
     assert {p.kvnr for p, _ in first} >= {"Z987654321", "W456789126"}
     assert first[0][1] in out.getvalue()
-    second = issue_demo_codes(io.StringIO())
+    second = issue_demo_codes(io.StringIO(), now=NOW)
     assert InsuredPerson.objects.filter(kvnr="Z987654321").count() == 1
     for person, _code in second:
         assert ActivationCode.objects.filter(person=person, used_at__isnull=True).count() == 1
