@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from enrollment.accounts.lockout import lockouts_visible_to, login_unlock, with_lock_state
-from enrollment.models_signin import LoginLockout
+from enrollment.models import LoginLockout
 
 UNLOCK_PERMISSION = "enrollment.unlock_login"
 
