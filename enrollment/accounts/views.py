@@ -28,8 +28,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from config.client_ip import client_ip
 from enrollment.accounts import lockout, second_factor, services
+from enrollment.accounts.client_ip import client_ip
 from enrollment.accounts.forms import EmailAuthenticationForm, RegistrationForm, SecondFactorForm, TokenForm
 from enrollment.models import EmailConfirmation
 from enrollment.representation import ADULT_AGE, DEFAULT_SELF_DECLARATION_AGE

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from config.client_ip import client_ip
+from enrollment.accounts.client_ip import client_ip
 from tests.factories import InsuredPersonFactory, StaffMembershipFactory
 
 pytestmark = pytest.mark.django_db
