@@ -7,6 +7,7 @@ PostgreSQL (`postgres://user@host:5432/name`).
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -40,6 +41,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
+    "axes",
     "django_tasks_db",
     "programs",
     "providers",
@@ -62,6 +66,16 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last: turns a lockout flagged during authentication into the German lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+# The lockout check runs first on every password login; it skips programmatic calls without a
+# request (test client, shell). Passkeys sign in through django-otp-webauthn's backend.
+AUTHENTICATION_BACKENDS = [
+    "enrollment.accounts.lockout.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "django_otp_webauthn.backends.WebAuthnBackend",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -116,6 +130,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
+# Every staff account and the superuser need a second factor (TOTP or passkey) for /verwaltung/.
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
@@ -203,6 +218,41 @@ SECURE_CSP = {
     "base-uri": [CSP.SELF],
     "object-src": [CSP.NONE],
 }
+
+# Client addresses behind a reverse proxy (docs/security.md): X-Forwarded-For is read only when
+# the direct peer (REMOTE_ADDR) is one of these addresses or networks, e.g. "127.0.0.1,10.0.0.0/8".
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+
+# Brute-force protection on every login step (django-axes, database handler: shared by all
+# workers). Locked after LOGIN_FAILURE_LIMIT failures of one user name from one client address,
+# or LOGIN_USERNAME_FAILURE_LIMIT failures of one user name from anywhere; unlocked after
+# LOGIN_COOLOFF_MINUTES or by a fund administrator (permission enrollment.unlock_login).
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_HANDLER = "enrollment.accounts.lockout.PortalAxesHandler"
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_USERNAME_FAILURE_LIMIT = env.int("LOGIN_USERNAME_FAILURE_LIMIT", default=20)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
+AXES_USERNAME_CALLABLE = "enrollment.accounts.lockout.axes_username"
+AXES_CLIENT_IP_CALLABLE = "enrollment.accounts.client_ip.client_ip"
+AXES_LOCKOUT_CALLABLE = "enrollment.accounts.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ADMIN = False  # the fund-scoped unlock page replaces axes' own admin
+AXES_DISABLE_ACCESS_LOG = True  # successful logins are not kept here (no personal data piles up)
+AXES_VERBOSE = False
+
+# Passkeys (django-otp-webauthn). The relying party id is the host name the portal is served
+# under; without WEBAUTHN_RP_ID it is taken from the request (development, tests).
+OTP_WEBAUTHN_RP_NAME = "Versorgungslotse"
+OTP_WEBAUTHN_RP_ID_CALLABLE = "enrollment.accounts.second_factor.webauthn_rp_id"
+OTP_WEBAUTHN_HELPER_CLASS = "enrollment.accounts.second_factor.PortalWebAuthnHelper"
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = True
+OTP_WEBAUTHN_EXCEPTION_LOGGER_NAME = "django_otp_webauthn"
+WEBAUTHN_RP_ID = env("WEBAUTHN_RP_ID", default="")
+# Origins a passkey ceremony may come from, e.g. "https://portal.aok.example"; empty: the
+# request's own origin (its host is checked against ALLOWED_HOSTS).
+WEBAUTHN_ALLOWED_ORIGINS = env.list("WEBAUTHN_ALLOWED_ORIGINS", default=[])
+OTP_WEBAUTHN_ALLOWED_ORIGINS = WEBAUTHN_ALLOWED_ORIGINS or ["http://localhost"]  # the helper decides
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

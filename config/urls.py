@@ -16,6 +16,7 @@ urlpatterns = [
     path("konto/anmelden/", account_views.LoginView.as_view(), name="login"),
     path("konto/abmelden/", auth_views.LogoutView.as_view(), name="logout"),
     path("konto/", include("enrollment.accounts.urls", namespace="accounts")),
+    path("konto/passkey/", include("django_otp_webauthn.urls", namespace="otp_webauthn")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("verwaltung/", admin.site.urls),
     path("healthz", healthz, name="healthz"),

@@ -581,3 +581,6 @@ class CancellationRequestAdmin(_RequestAdmin):
             note=data["note"],
             effective_date=data["effective_date"],
         )
+
+
+from enrollment.accounts import admin_lockout  # noqa: E402,F401 - registers "Anmeldesperren"

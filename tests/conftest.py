@@ -22,6 +22,22 @@ pytest_plugins = [
 
 
 @pytest.fixture
+def client():
+    """Django's test client; `force_login` of staff also passes the second factor (tests/fixtures/signin.py)."""
+    from tests.fixtures.signin import StaffClient
+
+    return StaffClient()
+
+
+@pytest.fixture
+def plain_client():
+    """Django's test client without help: staff sessions are not verified with a second factor."""
+    from django.test import Client
+
+    return Client()
+
+
+@pytest.fixture
 def aoks(db):
     """The 16 Länder and the 11 AOKs with their regions (idempotent)."""
     from programs.services import ensure_aoks

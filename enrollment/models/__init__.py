@@ -1,7 +1,8 @@
 """The enrollment models, one module per concern (one app label, the same tables):
 `persons` (insured persons, legal representation), `accounts` (activation codes, e-mail
 confirmation), `participation` (the Teilnahmeerklärung, its lifecycle and events),
-`requests` (doctor change and extraordinary cancellation, decided by staff)."""
+`requests` (doctor change and extraordinary cancellation, decided by staff), `signin` (login
+locks as fund administrators see them)."""
 
 from enrollment.models.accounts import ActivationCode, EmailConfirmation
 from enrollment.models.participation import (
@@ -20,6 +21,7 @@ from enrollment.models.requests import (
     ImportantReason,
     RequestDecision,
 )
+from enrollment.models.signin import LoginLockout
 
 __all__ = [
     "DECLARATION_CHANNELS",
@@ -33,6 +35,7 @@ __all__ = [
     "InstructionMethod",
     "InsuredPerson",
     "LegalRepresentation",
+    "LoginLockout",
     "Participation",
     "ParticipationEvent",
     "RequestDecision",

@@ -175,7 +175,8 @@ def test_totp_setup_shows_qr_and_confirms(client, insured):
     bad = client.post(reverse("accounts:totp_setup"), {"token": "12345x"})
     assert "<title>Fehler: " in bad.content.decode()
     ok = client.post(reverse("accounts:totp_setup"), {"token": _token(device)})
-    assert ok.status_code == 302
+    assert ok.status_code == 200 and "no-store" in ok["Cache-Control"]  # recovery codes, shown once
+    assert len(re.findall(r'<code class="app-recovery-code">[a-z2-9]{5}-[a-z2-9]{5}</code>', ok.content.decode())) == 10
     device.refresh_from_db()
     assert device.confirmed
     assert client.session[DEVICE_ID_SESSION_KEY] == device.persistent_id
