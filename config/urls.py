@@ -17,6 +17,7 @@ urlpatterns = [
     path("konto/abmelden/", auth_views.LogoutView.as_view(), name="logout"),
     path("konto/", include("enrollment.accounts.urls", namespace="accounts")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("legal.urls")),
     path("verwaltung/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
 ]
