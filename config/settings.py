@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django_otp_webauthn",
     "axes",
     "django_tasks_db",
+    "legal",
     "programs",
     "providers",
     "enrollment",

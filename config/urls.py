@@ -18,6 +18,7 @@ urlpatterns = [
     path("konto/", include("enrollment.accounts.urls", namespace="accounts")),
     path("konto/passkey/", include("django_otp_webauthn.urls", namespace="otp_webauthn")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("legal.urls")),
     path("verwaltung/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
 ]
