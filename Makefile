@@ -45,6 +45,7 @@ migrate: install
 
 demo: migrate
 	$(PY) manage.py compilemessages --ignore=.venv >/dev/null
+	$(PY) manage.py import_regions -v 0
 	$(PY) manage.py seed_demo
 
 run: demo

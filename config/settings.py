@@ -292,5 +292,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
 }
 
-# Path of the public reference data (see docs/import-formats.md); deployments override it.
-REFERENCE_DATA_DIR = env.path("REFERENCE_DATA_DIR", default=BASE_DIR.parent / "shared" / "data")
+# The public reference data shipped in data/reference (licences in its README; see
+# docs/import-formats.md); deployments may point to newer releases.
+REFERENCE_DATA_DIR = env.path("REFERENCE_DATA_DIR", default=BASE_DIR / "data" / "reference")

@@ -103,6 +103,9 @@ class PostalCode(models.Model):
     kreis = models.ForeignKey(Kreis, on_delete=models.PROTECT, null=True, blank=True, related_name="postal_codes")
     latitude = models.FloatField()
     longitude = models.FloatField()
+    #: False for Großkunden- and Postfach-PLZ (no Gemeinde has them): nobody lives there, so
+    #: they are never resolved as a home address.
+    residential = models.BooleanField(_("Wohnanschrift möglich"), default=True)
 
     class Meta:
         verbose_name = _("Postleitzahl")

@@ -54,7 +54,12 @@ def _insured_person(request: HttpRequest):
     return getattr(user, "insured_person", None)
 
 
-def _unknown_plz_message(code: str) -> str:
+def _unknown_plz_message(code: str, place: ResolvedPlace | None = None) -> str:
+    if place is not None and place.not_residential:
+        return _(
+            "Die Postleitzahl %(plz)s gehört zu einem Postfach oder einem Großkunden, nicht zu einer "
+            "Wohnanschrift. Bitte geben Sie die Postleitzahl Ihres Wohnorts ein."
+        ) % {"plz": code}
     return _(
         "Die Postleitzahl %(plz)s kennen wir nicht. Bitte prüfen Sie die Eingabe; "
         "Postleitzahlen von Postfächern oder Großkunden haben keinen Wohnort."
@@ -68,7 +73,7 @@ def _resolve_form_place(form, field: str = "plz") -> ResolvedPlace | None:
         return None
     place = resolve_place(code, form.data.get("ort") or None)
     if not place.known:
-        form.add_error(field, _unknown_plz_message(code))
+        form.add_error(field, _unknown_plz_message(code, place))
         return None
     return place
 
@@ -205,10 +210,10 @@ def home(request: HttpRequest) -> HttpResponse:
             place = resolve_place(code, request.GET.get("ort") or None)
             form.set_place_choices(place.groups)
         if form.is_valid() and place is not None and not place.known:
-            form.add_error("plz", _unknown_plz_message(code))
+            form.add_error("plz", _unknown_plz_message(code, place))
         if place is not None and not place.known:
             place = None
-    if place is not None and place.chosen is not None and not form.errors:
+    if place is not None and place.settled and not form.errors:
         filters = CatalogueFilters(place=place, sort=Sort.NAME)
         groups = programs_by_type(catalogue_programs(filters, on=today), per_type=HOME_PER_TYPE)
         query = _person_query(place, None)
