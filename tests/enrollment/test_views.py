@@ -112,9 +112,8 @@ def test_wizard_requires_login(client, hzv):
 
 def test_representative_declares_for_child_under_15(client, aoks, bv):
     parent = InsuredPersonFactory(birth_date=dt.date(1980, 1, 1))
-    child = InsuredPersonFactory(
-        user=None, birth_date=timezone.localdate().replace(year=timezone.localdate().year - 10)
-    )
+    # Ten on 1 January of this year: never a 29 February that the year ten back lacks.
+    child = InsuredPersonFactory(user=None, birth_date=dt.date(timezone.localdate().year - 10, 1, 1))
     LegalRepresentationFactory(representative=parent, represented=child)
     client.force_login(parent.user)
     page = client.get(wizard_url(bv, "person")).content.decode()
