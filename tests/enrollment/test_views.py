@@ -325,8 +325,46 @@ def test_ics_lists_deadlines_as_all_day_events(client, hzv, gp, person):
     assert "DTSTART;VALUE=DATE:20270104" in body
     assert "DTSTART;VALUE=DATE:20270401" in body
     assert "DTSTART;VALUE=DATE:20280229" in body
-    assert hzv.program.title not in body
     assert all(len(line.encode()) <= 75 for line in body.split("\r\n"))
+
+
+def _unfolded(body: str) -> str:
+    return body.replace("\r\n ", "")
+
+
+def test_ics_names_the_program_and_reminds_before_the_deadlines(client, hzv, gp, person):
+    p = declare(hzv, person, gp, now=at(2026, 12, 19, 10))
+    client.force_login(person.user)
+    body = _unfolded(client.get(reverse("enrollment:ics", kwargs={"pk": p.pk})).content.decode())
+    assert f"SUMMARY:{hzv.program.title}: Letzter Tag für einen Widerruf" in body
+    assert body.count("BEGIN:VALARM") == 2  # last day to revoke, last day for a cancellation
+    assert body.count("TRIGGER:-P3D") == 2
+    assert "STATUS:CANCELLED" not in body
+
+
+def test_ics_of_a_dmp_keeps_the_condition_out_of_the_summary(client, dmp, person):
+    p = declare(dmp, person, None, now=at(2026, 12, 19, 10))
+    services.participation_confirm_doctor(
+        participation=p, actor=None, confirmed_at=at(2026, 12, 21), now=at(2026, 12, 21)
+    )
+    client.force_login(person.user)
+    body = _unfolded(client.get(reverse("enrollment:ics", kwargs={"pk": p.pk})).content.decode())
+    summaries = [line for line in body.split("\r\n") if line.startswith("SUMMARY:")]
+    assert summaries and all(dmp.program.title not in line for line in summaries)
+    assert all("Behandlungsprogramm (DMP)" in line for line in summaries)
+    assert f"DESCRIPTION:{dmp.program.title}" in body
+
+
+def test_ics_of_a_revoked_participation_cancels_its_entries(client, hzv, gp, person):
+    p = declare(hzv, person, gp, now=at(2026, 12, 19, 10))
+    client.force_login(person.user)
+    before = _unfolded(client.get(reverse("enrollment:ics", kwargs={"pk": p.pk})).content.decode())
+    services.participation_revoke(participation=p, actor=person.user, now=at(2026, 12, 20, 10))
+    after = _unfolded(client.get(reverse("enrollment:ics", kwargs={"pk": p.pk})).content.decode())
+    uids = lambda body: {line for line in body.split("\r\n") if line.startswith("UID:")}  # noqa: E731
+    assert uids(after) and uids(after) <= uids(before)  # the same entries, now cancelled
+    assert after.count("STATUS:CANCELLED") == len(uids(after))
+    assert "SEQUENCE:1" in after and "BEGIN:VALARM" not in after
 
 
 # --- dashboard ------------------------------------------------------------------------------------
