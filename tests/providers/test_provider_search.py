@@ -165,5 +165,7 @@ def test_a_chosen_radius_is_kept_and_never_widened(catalogue):
 
 
 def test_search_by_name(catalogue):
-    page = nearby_providers(origin=HASLACH, contract_ids=hzv_ids(catalogue), on=TODAY, filters=ProviderFilters(name="mittel"))
+    page = nearby_providers(
+        origin=HASLACH, contract_ids=hzv_ids(catalogue), on=TODAY, filters=ProviderFilters(name="mittel")
+    )
     assert names(page) == ["Praxis Dr. Mittel"]
