@@ -16,8 +16,10 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from config.admin_scoping import TenantInline
 from enrollment import services
 from enrollment.accounts.admin import issue_activation_codes
+from enrollment.admin_links import AccountLinkAdminMixin, LegalRepresentationAdminBase, RepresentationInline
 from enrollment.deadlines import BERLIN
 from enrollment.forms import (
     ConfirmDoctorForm,
@@ -43,33 +45,23 @@ from programs.models import Contract
 from programs.scoping import scope_to_fund
 
 
-class RepresentationInline(admin.TabularInline):
-    model = LegalRepresentation
-    fk_name = "represented"
-    extra = 0
-    autocomplete_fields = ["representative"]
-
-
 @admin.register(InsuredPerson)
-class InsuredPersonAdmin(FundScopedAdmin):
+class InsuredPersonAdmin(AccountLinkAdminMixin, FundScopedAdmin):
     list_display = ["kvnr", "last_name", "first_name", "birth_date", "postal_code", "city", "fund"]
     list_select_related = ["fund"]
     search_fields = ["kvnr", "last_name", "first_name", "postal_code"]
     list_filter = ["land"]
-    raw_id_fields = ["user", "gemeinde"]
+    raw_id_fields = ["gemeinde"]
     inlines = [RepresentationInline]
     show_full_result_count = False
     actions = [issue_activation_codes]
 
 
 @admin.register(LegalRepresentation)
-class LegalRepresentationAdmin(admin.ModelAdmin):
-    list_display = ["representative", "represented", "kind"]
+class LegalRepresentationAdmin(LegalRepresentationAdminBase):
+    list_display = ["representative", "represented", "kind", "valid_from", "valid_until"]
     autocomplete_fields = ["representative", "represented"]
     list_select_related = ["representative", "represented"]
-
-    def get_queryset(self, request):
-        return scope_to_fund(super().get_queryset(request), request.user, "represented__fund")
 
 
 # --- participations (Teilnahmen): read-only records, every change through a service -------------
@@ -89,7 +81,8 @@ def _moment(day: dt.date, now: dt.datetime) -> dt.datetime:
     )
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(TenantInline, admin.TabularInline):
+    fund_path = "participation__contract__fund"
     extra = 0
     can_delete = False
     show_change_link = False

@@ -635,3 +635,4 @@ class CancellationRequest(_StaffDecisionRequest):
 
 
 from enrollment.models_accounts import *  # noqa: E402,F403
+from enrollment.models_links import *  # noqa: E402,F403
