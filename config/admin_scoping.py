@@ -24,6 +24,8 @@ import logging
 
 from django.contrib import admin
 from django.contrib.admin.filters import FieldListFilter, RelatedFieldListFilter
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
 from django.core import checks
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db.models import ForeignObjectRel, Model, QuerySet
@@ -206,8 +208,33 @@ class TenancyMixin:
         return scope(type(obj)._default_manager.filter(pk=obj.pk), request.user, self.fund_path).exists()
 
 
+class HostileInputChangeList(ChangeList):
+    """Out-of-range date-hierarchy values are a wrong filter (the admin's "?e=1"), not a crash."""
+
+    YEARS = range(1000, 9000)
+
+    def _valid_year(self, year: str) -> bool:
+        try:
+            return int(year) in self.YEARS
+        except ValueError:
+            return False
+
+    def get_filters(self, request):
+        if self.date_hierarchy:
+            year = request.GET.get(f"{self.date_hierarchy}__year")
+            if year is not None and not self._valid_year(year):
+                raise IncorrectLookupParameters(f"year out of range: {year[:10]!r}")
+        try:
+            return super().get_filters(request)
+        except (ValueError, OverflowError) as error:
+            raise IncorrectLookupParameters(error) from error
+
+
 class TenantAdmin(TenancyMixin, admin.ModelAdmin):
     """Base of every ModelAdmin of the back office; see the module docstring."""
+
+    def get_changelist(self, request, **kwargs):
+        return HostileInputChangeList
 
     def has_module_permission(self, request):
         if self.fund_path == OPERATOR_ONLY and not request.user.is_superuser:

@@ -1,0 +1,104 @@
+"""No server error for hostile input in the admin (issue 8, section 7): NUL bytes in search and
+autocomplete, out-of-range date-hierarchy values, and the admin's query parameters fuzzed with
+hypothesis over every registered changelist."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib import admin
+from django.test import Client
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+pytestmark = pytest.mark.django_db
+
+REGISTRY = sorted(admin.site._registry.items(), key=lambda item: item[0]._meta.label)
+CHANGELISTS = [(reverse(f"admin:{m._meta.app_label}_{m._meta.model_name}_changelist"), a) for m, a in REGISTRY]
+
+
+def _client(user) -> Client:
+    client = Client(raise_request_exception=False)
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def clerk_client(world):
+    own, _other = world
+    return _client(own.clerk)
+
+
+@pytest.mark.parametrize("term", ["\x00", "A12\x003", "%00"])
+def test_nul_bytes_in_search_and_autocomplete_are_no_server_error(clerk_client, term):
+    for path, _model_admin in CHANGELISTS:
+        assert clerk_client.get(path, {"q": term}).status_code < 500, path
+    response = clerk_client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "enrollment", "model_name": "participation", "field_name": "person", "term": term},
+    )
+    assert response.status_code < 500
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"declared_at__year": "9999", "declared_at__month": "12"},
+        {"declared_at__year": "9999", "declared_at__month": "12", "declared_at__day": "31"},
+        {"declared_at__year": "99999"},
+        {"declared_at__year": "0"},
+        {"declared_at__year": "-1"},
+        {"declared_at__year": "1", "declared_at__month": "1", "declared_at__day": "1"},
+        {"declared_at__year": "2026", "declared_at__month": "13"},
+        {"declared_at__year": "2026", "declared_at__month": "2", "declared_at__day": "30"},
+        {"declared_at__year": "1e5"},
+    ],
+)
+def test_out_of_range_date_hierarchy_is_no_server_error(clerk_client, params):
+    response = clerk_client.get(reverse("admin:enrollment_participation_changelist"), params)
+    assert response.status_code < 500
+
+
+_text = st.one_of(
+    st.text(max_size=12),
+    st.text(alphabet=st.sampled_from(["\x00", "%", "_", "'", '"', "\\", "-", "0", "9", "a", "ß", " "]), max_size=8),
+    st.integers(min_value=-(10**12), max_value=10**12).map(str),
+    st.sampled_from(["", "9999", "10000", "0", "-1", "1e5", "NaN", "inf", "id", "pk", "__", "null"]),
+)
+
+
+def _keys(model_admin):
+    keys = ["q", "o", "p", "e", "all", "_to_field", "_popup", "_facets", "vorrat", "action"]
+    if model_admin.date_hierarchy:
+        keys += [f"{model_admin.date_hierarchy}__{part}" for part in ("year", "month", "day")]
+    for entry in model_admin.list_filter:
+        name = entry if isinstance(entry, str) else getattr(entry, "parameter_name", None) or entry[0]
+        if isinstance(name, str):
+            keys += [name, f"{name}__exact", f"{name}__id__exact", f"{name}__isnull"]
+    return keys
+
+
+@settings(
+    max_examples=200,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data())
+def test_fuzzed_admin_query_parameters_never_give_a_server_error(clerk_client, data):
+    path, model_admin = data.draw(st.sampled_from(CHANGELISTS))
+    keys = _keys(model_admin)
+    params = data.draw(
+        st.dictionaries(st.one_of(st.sampled_from(keys), st.text(max_size=6)), _text, max_size=4), label="params"
+    )
+    response = clerk_client.get(path, params)
+    assert response.status_code < 500, (path, params)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(term=_text, field=st.sampled_from(["person", "contract", "program", "signer", "provider", "x\x00"]))
+def test_fuzzed_autocomplete_never_gives_a_server_error(clerk_client, term, field):
+    response = clerk_client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "enrollment", "model_name": "participation", "field_name": field, "term": term},
+    )
+    assert response.status_code < 500, (field, term)
