@@ -19,6 +19,7 @@ from enrollment.deadlines import BERLIN
 from enrollment.models import CancellationRequest, DoctorChangeRequest, LegalRepresentation
 from programs.models import Land, StartRule
 from reports.models import ApplicationRollup, ImportRun, RemedyRollup, ReportFile, ReportYear
+from tests.browser.conftest import browser, page  # noqa: F401 - browser fixtures for test_browser
 from tests.factories import (
     ContractFactory,
     InsuredPersonFactory,
