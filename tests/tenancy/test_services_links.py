@@ -150,3 +150,20 @@ def test_admin_representation_needs_the_permission(client, world):
     clerk = clerk_with(own.fund, "add_legalrepresentation", "view_legalrepresentation", "change_legalrepresentation")
     client.force_login(clerk)
     assert client.get(reverse("admin:enrollment_legalrepresentation_add")).status_code == 403
+
+
+def test_self_registration_with_an_activation_code_leaves_a_link_event(world):
+    from enrollment.accounts.services import account_register, activation_code_issue
+
+    own, _other = world
+    code, _row = activation_code_issue(person=own.child, issued_by=own.clerk, now=NOW)
+    account_register(
+        kvnr=own.child.kvnr,
+        birth_date=own.child.birth_date,
+        code=code,
+        email="kind@example.org",
+        password="Lotse-Sicher-2026!",
+        now=NOW,
+    )
+    event = PersonLinkEvent.objects.get(person=own.child)
+    assert (event.kind, event.actor, event.user.email) == ("account_linked", event.user, "kind@example.org")
