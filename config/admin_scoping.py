@@ -273,6 +273,10 @@ class TenantAdmin(TenancyMixin, admin.ModelAdmin):
             return HttpResponseBadRequest(_("Ungültige Eingabe."))
         return super().changelist_view(request, extra_context)
 
+    def get_object(self, request, object_id, from_field=None):
+        # an empty `?_to_field=` passes Django's allow-list check and then fails in get_field()
+        return super().get_object(request, object_id, from_field or None)
+
     def get_search_results(self, request, queryset, search_term):
         return super().get_search_results(request, queryset, search_term.replace("\x00", ""))
 

@@ -59,6 +59,17 @@ def test_out_of_range_date_hierarchy_is_no_server_error(clerk_client, params):
     assert response.status_code < 500
 
 
+def test_empty_to_field_is_no_server_error(clerk_client, world):
+    """Found by the fuzzer: `?_to_field=` (empty) gave HTTP 500 on every change page."""
+    own, _other = world
+    for path in (
+        f"/verwaltung/enrollment/insuredperson/{own.adult.pk}/change/",
+        "/verwaltung/auth/group/None/change/",
+        "/verwaltung/enrollment/participation/None/history/",
+    ):
+        assert clerk_client.get(path, {"_to_field": ""}).status_code < 500, path
+
+
 _text = st.one_of(
     st.text(max_size=12),
     st.text(alphabet=st.sampled_from(["\x00", "%", "_", "'", '"', "\\", "-", "0", "9", "a", "ß", " "]), max_size=8),
@@ -102,3 +113,26 @@ def test_fuzzed_autocomplete_never_gives_a_server_error(clerk_client, term, fiel
         {"app_label": "enrollment", "model_name": "participation", "field_name": field, "term": term},
     )
     assert response.status_code < 500, (field, term)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_fuzzed_object_pages_never_give_a_server_error(world, data):
+    """Change, history and delete pages of the clerk's own rows, with fuzzed parameters and ids."""
+    from config.admin_scoping import OPERATOR_ONLY, SHARED, declaration_for, scope
+
+    own, _other = world
+    client = _client(own.clerk)
+    model, _model_admin = data.draw(st.sampled_from(REGISTRY))
+    if declaration_for(model) in (SHARED, OPERATOR_ONLY):
+        pk = model._default_manager.values_list("pk", flat=True).first()
+    else:
+        pk = scope(model._default_manager.all(), own.clerk, declaration_for(model)).values_list("pk", flat=True).first()
+    object_id = data.draw(st.one_of(st.just(str(pk)), _text.filter(lambda s: "/" not in s and s.strip())))
+    view = data.draw(st.sampled_from(["change", "history", "delete"]))
+    params = data.draw(
+        st.dictionaries(st.sampled_from(["_to_field", "_popup", "_changelist_filters", "q"]), _text, max_size=2)
+    )
+    path = f"/verwaltung/{model._meta.app_label}/{model._meta.model_name}/{object_id}/{view}/"
+    response = client.get(path, params)
+    assert response.status_code < 500, (path, params)
