@@ -49,9 +49,10 @@ demo: migrate
 
 run: demo
 	@echo "Serving on http://127.0.0.1:$(PORT)  (stop with Ctrl+C); background tasks: manage.py db_worker"
-	@DEBUG=$${DEBUG:-true} $(PY) manage.py db_worker --no-reload -v 0 & worker=$$!; \
+	@export DEBUG=$${DEBUG:-true} SITE_URL=http://127.0.0.1:$(PORT); \
+	$(PY) manage.py db_worker --no-reload -v 0 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install
 	$(PY) manage.py compilemessages --ignore=.venv >/dev/null

@@ -37,6 +37,6 @@ class PortalAdminConfig(AdminConfig):
 
     def ready(self):
         super().ready()  # autodiscover: every app's admin.py registers its TenantAdmins
-        from config import admin_scoping  # registers the tenancy check; needs the app registry
+        from programs import admin_scoping  # registers the tenancy check; needs the app registry
 
         admin_scoping.wrap_operator_only(admin.site)

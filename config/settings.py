@@ -8,8 +8,10 @@ PostgreSQL (`postgres://user@host:5432/name`).
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -43,10 +45,12 @@ INSTALLED_APPS = [
     "providers",
     "enrollment",
     "reports",
+    "devdata",  # generators of demo, volume and report data: above every domain app
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -84,10 +88,20 @@ FORM_RENDERER = "config.forms.KernFormRenderer"
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+# With persistent connections, check each one before a request reuses it (after a database
+# restart the first request then reconnects instead of failing).
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout make the dev server and the task worker coexist.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+        {
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            # Take the write lock when a transaction begins: two requests that both read and
+            # then write (three identical declarations at once) queue on the busy timeout
+            # instead of failing with "database is locked" when the reader tries to upgrade.
+            "transaction_mode": "IMMEDIATE",
+        }
     )
 IS_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")
 
@@ -128,8 +142,41 @@ STORAGES = {
     },
 }
 
-# Django 6.1 mailers (EMAIL_BACKEND is deprecated); console output unless configured.
-MAILERS = {"default": {"BACKEND": env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")}}
+
+def mailer_from_url(url: str) -> dict:
+    """`smtp://user:pass@host:25`, `smtp+tls://…:587` (STARTTLS) or `smtp+ssl://…:465` → a MAILERS entry."""
+    parts = urlsplit(url)
+    if parts.scheme not in {"smtp", "smtp+tls", "smtp+ssl"} or not parts.hostname:
+        raise ImproperlyConfigured(
+            f"EMAIL_URL must look like smtp+tls://user:password@host:587, not {parts.scheme}://…"
+        )
+    options = {
+        "host": parts.hostname,
+        "port": parts.port or {"smtp": 25, "smtp+tls": 587, "smtp+ssl": 465}[parts.scheme],
+        "use_tls": parts.scheme == "smtp+tls",
+        "use_ssl": parts.scheme == "smtp+ssl",
+        "timeout": int(parse_qs(parts.query).get("timeout", ["10"])[0]),
+    }
+    if parts.username:
+        options["username"] = unquote(parts.username)
+        options["password"] = unquote(parts.password or "")
+    return {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": options}
+
+
+# Django 6.1 mailers. Development prints mails on the console. Production must name a real
+# mail server (EMAIL_URL) or backend (EMAIL_BACKEND): confirmation and password-reset links
+# in the application log would be an account takeover waiting to happen, so the start fails.
+CONSOLE_MAIL = "django.core.mail.backends.console.EmailBackend"
+if env("EMAIL_URL", default=""):
+    MAILERS = {"default": mailer_from_url(env("EMAIL_URL"))}
+else:
+    MAILERS = {"default": {"BACKEND": env("EMAIL_BACKEND", default=CONSOLE_MAIL if DEBUG else "")}}
+if not DEBUG and MAILERS["default"]["BACKEND"] in {"", CONSOLE_MAIL}:
+    raise ImproperlyConfigured(
+        "Production needs a mail server: set EMAIL_URL=smtp+tls://user:password@mail.example:587 "
+        "(see docs/deployment.md). The console backend would write confirmation and password-reset "
+        "links into the application log."
+    )
 # Absolute links in mails sent outside a request (daily command reminders).
 SITE_URL = env("SITE_URL", default="")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Versorgungslotse <noreply@versorgungslotse.example>")
@@ -161,10 +208,29 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Features no page of the portal uses are switched off for every page (and for anything
+# injected into one). WebAuthn (passkeys) needs publickey-credentials-* on our own origin.
+PERMISSIONS_POLICY = env(
+    "PERMISSIONS_POLICY",
+    default="accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), "
+    "magnetometer=(), microphone=(), midi=(), payment=(), usb=(), interest-cohort=(), "
+    "publickey-credentials-create=(self), publickey-credentials-get=(self)",
+)
 if not DEBUG:
     SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
     CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
-    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+    # Behind a TLS reverse proxy: redirect plain HTTP and trust the proxy's X-Forwarded-Proto
+    # (the proxy must set it and strip it from clients; see docs/deployment.md).
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    if env.bool("BEHIND_TLS_PROXY", default=True):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+    # The health endpoint is asked over plain HTTP by the load balancer on the private network.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

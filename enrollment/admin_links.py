@@ -1,4 +1,4 @@
-"""Admin pieces for the two explicit decisions of `enrollment.services_links`: linking a portal
+"""Admin pieces for the two explicit decisions of `enrollment.services.links`: linking a portal
 account to an insured person (object actions on the person) and recording a legal
 representation (the representation admin, whose add/change/delete call the services).
 
@@ -22,9 +22,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from config.admin_scoping import TenantAdmin, TenantInline
 from enrollment.models import LegalRepresentation
-from enrollment.services_links import (
+from enrollment.services.links import (
     LINK_PERMISSION,
     REPRESENTATION_PERMISSION,
     LinkRefused,
@@ -35,6 +34,7 @@ from enrollment.services_links import (
     representation_record,
     representation_remove,
 )
+from programs.admin_scoping import TenantAdmin, TenantInline
 
 
 class LinkAccountForm(forms.Form):

@@ -13,7 +13,7 @@ import datetime as dt
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from enrollment.lifecycle import Status
+from enrollment.lifecycle import BOUND_STATUSES, DECLARED_STATUSES, ENDING_STATUSES, RENEWABLE_STATUSES
 from enrollment.models import Participation
 
 
@@ -40,7 +40,7 @@ def _fold(line: str) -> str:
 def deadline_events(p: Participation) -> list[tuple[str, dt.date, str, str]]:
     """(uid-suffix, day, summary, description) for every date still relevant."""
     events = []
-    if p.status in (Status.SUBMITTED, Status.AWAITING_START, Status.ACTIVE) and p.revocation_deadline:
+    if p.status in DECLARED_STATUSES and p.revocation_deadline:
         events.append(
             (
                 "widerruf",
@@ -50,9 +50,9 @@ def deadline_events(p: Participation) -> list[tuple[str, dt.date, str, str]]:
                 % {"day": formats.date_format(p.revocation_deadline, "d.m.Y")},
             )
         )
-    if p.start_date and p.status in (Status.SUBMITTED, Status.AWAITING_START, Status.ACTIVE, Status.ENDING):
+    if p.start_date and p.status in BOUND_STATUSES:
         events.append(("beginn", p.start_date, _("Beginn der Teilnahme"), ""))
-    if p.status in (Status.AWAITING_START, Status.ACTIVE, Status.SUBMITTED) and p.cancel_by:
+    if p.status in RENEWABLE_STATUSES and p.cancel_by:
         events.append(
             (
                 f"kuendigung-{p.cancel_by.isoformat()}",
@@ -62,9 +62,9 @@ def deadline_events(p: Participation) -> list[tuple[str, dt.date, str, str]]:
                 % {"end": formats.date_format(p.term_end, "d.m.Y")},
             )
         )
-    if p.binding_end and p.status in (Status.SUBMITTED, Status.AWAITING_START, Status.ACTIVE, Status.ENDING):
+    if p.binding_end and p.status in BOUND_STATUSES:
         events.append(("bindung", p.binding_end, _("Ende der Mindestbindung"), ""))
-    if p.end_date and p.status in (Status.ENDING, Status.ENDED):
+    if p.end_date and p.status in ENDING_STATUSES:
         events.append(("ende", p.end_date, _("Letzter Tag der Teilnahme"), ""))
     return events
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from config.admin_scoping import SHARED, TenantAdmin, TenantInline
+from programs.admin_scoping import SHARED, TenantAdmin, TenantInline
 from programs.models import (
     Contract,
     Fund,
@@ -22,7 +22,7 @@ from programs.scoping import user_fund_id
 class FundScopedAdmin(TenantAdmin):
     """Staff see and choose only their own fund's rows; `fund_path` leads from the model to the fund.
 
-    The scoping itself lives in `config.admin_scoping.TenantAdmin`; this name stays for the admins
+    The scoping itself lives in `programs.admin_scoping.TenantAdmin`; this name stays for the admins
     whose model has a direct `fund` field."""
 
     fund_path = "fund"

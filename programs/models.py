@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from programs.terms.deadlines import StartRule
 from programs.validators import validate_ik
 
 plz_validator = RegexValidator(r"^\d{5}$", _("Eine Postleitzahl besteht aus fünf Ziffern."))
@@ -415,12 +416,6 @@ class SearchWord(models.Model):
 
     def __str__(self) -> str:
         return self.word
-
-
-class StartRule(models.TextChoices):
-    NEXT_DAY = "next_day", _("am Tag nach der Erklärung")
-    NEXT_QUARTER = "next_quarter", _("zum nächsten Quartalsbeginn (mit Stichtag)")
-    AFTER_REVOCATION = "after_revocation", _("nach Ablauf der Widerrufsfrist")
 
 
 class NoticeCounts(models.TextChoices):

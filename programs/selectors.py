@@ -246,21 +246,11 @@ def person_context_for_place(
     )
 
 
-def active_program_ids_for(person) -> frozenset[int]:
-    """Programs the person takes part in (running participations, `enrollment.lifecycle`)."""
-    try:
-        from enrollment.lifecycle import RUNNING_STATUSES
-        from enrollment.models import Participation
-    except ImportError:  # pragma: no cover - enrollment app not migrated yet
-        return frozenset()
-    return frozenset(
-        Participation.objects.filter(person=person, status__in=RUNNING_STATUSES).values_list("program_id", flat=True)
-    )
-
-
-def person_context_for_insured(person, *, on, active_program_ids=None) -> PersonContext:
+def person_context_for_insured(person, *, on, active_program_ids: Iterable[int] | None = None) -> PersonContext:
     """Context of an insured person: age from the birth date, place from the record (the
-    Gemeinde if stored, else the PLZ), fund, running participations (2–4 queries)."""
+    Gemeinde if stored, else the PLZ) and fund (0–3 queries). `active_program_ids` are the
+    programs of the person's running participations, passed in by the caller (e.g.
+    `enrollment.selectors.running_program_ids`); None = unknown (the rules leave them open)."""
     if person.gemeinde_id:
         gemeinde_keys = frozenset({person.gemeinde_id})
         kreis_keys = frozenset({person.gemeinde_id[:5]})
@@ -269,8 +259,6 @@ def person_context_for_insured(person, *, on, active_program_ids=None) -> Person
         groups = [g for g in place.groups if g.land_code == person.land_id] or list(place.groups)
         kreis_keys = frozenset(g.kreis.key for g in groups if g.kreis is not None)
         gemeinde_keys = frozenset(k for k in place.gemeinde_keys if not kreis_keys or k[:5] in kreis_keys)
-    if active_program_ids is None:
-        active_program_ids = active_program_ids_for(person)
     return PersonContext(
         birth_date=person.birth_date,
         land_codes={person.land_id},

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 
-from config.admin_scoping import SHARED, TenantAdmin, TenantInline
 from programs.admin import FundScopedAdmin
+from programs.admin_scoping import SHARED, TenantAdmin, TenantInline
 from providers.models import ContractParticipation, Provider
 
 

@@ -1,3 +1,9 @@
+"""Root of the test suite. tests/<app>/ mirrors the code (tests/enrollment/accounts/ for
+enrollment/accounts/, browser tests as test_browser.py next to their app's tests); shared
+fixtures and the helpers that go with them (`declare()`, `at()`, `event_rows()`, catalogue
+builders, report loaders) live in tests/fixtures/*.py, registered once below; factories in
+tests/factories.py. A conftest.py below this one holds only what its directory alone needs."""
+
 from __future__ import annotations
 
 import os
@@ -5,6 +11,15 @@ import os
 import pytest
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright + live_server
+
+# Shared fixtures, available in every test module (no conftest copies, no fixture imports).
+pytest_plugins = [
+    "tests.fixtures.browser",
+    "tests.fixtures.catalogue",
+    "tests.fixtures.enrollment",
+    "tests.fixtures.reports",
+    "tests.fixtures.tenancy",
+]
 
 
 @pytest.fixture

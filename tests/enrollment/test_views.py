@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import uuid
 
 import pytest
 from django.urls import reverse
@@ -13,23 +12,11 @@ from django.utils import timezone
 
 from enrollment import services
 from enrollment.lifecycle import Status
-from enrollment.models import Participation
-from tests.enrollment.conftest import ALL_CONSENTS, at
+from enrollment.models import Channel, EventReason, Participation
 from tests.factories import InsuredPersonFactory, LegalRepresentationFactory, UserFactory
+from tests.fixtures.enrollment import ALL_CONSENTS, at, declare, event_row, event_rows
 
 pytestmark = pytest.mark.django_db
-
-
-def declare(contract, person, provider=None, *, now, actor=None):
-    return services.participation_declare(
-        person=person,
-        contract=contract,
-        provider=provider,
-        actor=actor or person.user,
-        consents=ALL_CONSENTS,
-        idempotency_key=uuid.uuid4(),
-        now=now,
-    )
 
 
 def wizard_url(contract, step):
@@ -67,6 +54,7 @@ def test_wizard_declares_once_even_when_posted_twice(client, hzv, gp, person):
     assert participation.provider == gp
     assert participation.status == Status.SUBMITTED
     assert str(participation.idempotency_key) == key
+    assert event_rows(participation) == [("", Status.SUBMITTED, EventReason.DECLARED, person.user, Channel.ONLINE)]
 
 
 def test_wizard_missing_confirmation_shows_errors(client, hzv, gp, person):
@@ -142,6 +130,7 @@ def test_representative_declares_for_child_under_15(client, aoks, bv):
     )
     p = Participation.objects.get()
     assert (p.person, p.signer_kind, p.signer) == (child, "representative", parent)
+    assert event_rows(p) == [("", Status.SUBMITTED, EventReason.DECLARED, parent.user, Channel.ONLINE)]
 
 
 def test_child_under_15_cannot_declare_alone(aoks, bv):
@@ -182,6 +171,7 @@ def test_other_person_cannot_revoke(client, hzv, gp, person, other_person):
     assert client.post(reverse("enrollment:revoke", kwargs={"pk": p.pk})).status_code == 404
     p.refresh_from_db()
     assert p.status == Status.SUBMITTED
+    assert p.events.count() == 1
 
 
 def test_representative_sees_childs_participation_but_not_vice_versa(client, aoks, bv):
@@ -218,6 +208,7 @@ def test_status_page_shows_countdown_and_revoke_button(client, bv, person):
     assert response.status_code == 302
     p.refresh_from_db()
     assert p.status == Status.REVOKED
+    assert event_row(p) == (Status.SUBMITTED, Status.REVOKED, EventReason.REVOKED, person.user, Channel.ONLINE)
 
 
 def test_status_page_after_deadline_explains_and_offers_cancellation(client, bv, person):
@@ -234,6 +225,7 @@ def test_status_page_after_deadline_explains_and_offers_cancellation(client, bv,
     assert "Widerrufsfrist endete" in response.content.decode()
     p.refresh_from_db()
     assert p.status == Status.ACTIVE
+    assert event_row(p)[2] == EventReason.STARTED  # the refused revocation wrote nothing
 
 
 def test_cancel_shows_end_date_before_confirming(client, bv, person):
@@ -251,6 +243,8 @@ def test_cancel_shows_end_date_before_confirming(client, bv, person):
     assert client.post(url, {"confirm": "on"}).status_code == 302
     p.refresh_from_db()
     assert (p.status, p.end_date) == (Status.ENDING, term.term_end)
+    assert event_row(p) == (Status.ACTIVE, Status.ENDING, EventReason.CANCELLED, person.user, Channel.ONLINE)
+    assert len(event_rows(p)) == 3  # the post without confirmation wrote nothing
 
 
 def test_extraordinary_cancellation_request_needs_text_for_other(client, bv, person):
@@ -262,6 +256,13 @@ def test_extraordinary_cancellation_request_needs_text_for_other(client, bv, per
     assert title_of(client.post(url, {"reason": "other"})).startswith("Fehler: ")
     assert client.post(url, {"reason": "moved"}).status_code == 302
     assert p.cancellation_requests.get().reason == "moved"
+    assert event_row(p) == (
+        Status.ACTIVE,
+        Status.ACTIVE,
+        EventReason.EXTRAORDINARY_REQUESTED,
+        person.user,
+        Channel.ONLINE,
+    )
 
 
 def test_doctor_change_in_binding_asks_for_reason(client, hzv, gp, second_gp, person):
@@ -274,6 +275,9 @@ def test_doctor_change_in_binding_asks_for_reason(client, hzv, gp, second_gp, pe
     assert title_of(client.post(url, {"provider": second_gp.pk})).startswith("Fehler: ")
     assert client.post(url, {"provider": second_gp.pk, "reason": "moved"}).status_code == 302
     assert p.doctor_changes.get().decision == "pending"
+    assert event_rows(p)[1:] == [
+        (Status.SUBMITTED, Status.SUBMITTED, EventReason.DOCTOR_CHANGE_REQUESTED, person.user, Channel.ONLINE)
+    ]  # the request without a reason wrote nothing
 
 
 # --- downloads ---------------------------------------------------------------------------------------

@@ -14,11 +14,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def mias_participation():
     """Demo data, and a participation of Mia (AOK PLUS) declared by her father Paul."""
+    from devdata.catalogue import seed_demo
     from enrollment import services
-    from enrollment.deadlines import BERLIN
     from enrollment.models import InsuredPerson
-    from programs.demo import seed_demo
     from programs.models import Fund, StartRule
+    from programs.terms.deadlines import BERLIN
     from tests.factories import ContractFactory, ProgramFactory
 
     seed_demo(stdout=StringIO())

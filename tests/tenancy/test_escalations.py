@@ -1,6 +1,6 @@
 """The four escalations found by trying the admin as a clerk of AOK Baden-Württemberg
 (issue 8, section 1) — each one a regression test. All of them failed before the tenancy
-base (`config.admin_scoping`) and the link/representation services existed."""
+base (`programs.admin_scoping`) and the link/representation services existed."""
 
 from __future__ import annotations
 

@@ -119,7 +119,7 @@ def test_fuzzed_autocomplete_never_gives_a_server_error(clerk_client, term, fiel
 @given(data=st.data())
 def test_fuzzed_object_pages_never_give_a_server_error(world, data):
     """Change, history and delete pages of the clerk's own rows, with fuzzed parameters and ids."""
-    from config.admin_scoping import OPERATOR_ONLY, SHARED, declaration_for, scope
+    from programs.admin_scoping import OPERATOR_ONLY, SHARED, declaration_for, scope
 
     own, _other = world
     client = _client(own.clerk)

@@ -1,7 +1,7 @@
 """Tenancy tests generated from the admin registry: every registered model, its inlines and
 every related-object field are tried by a clerk of AOK BW (with every permission there is)
 against the rows of AOK PLUS. A model registered later is covered without a new test; it
-only needs a row per fund in `conftest.world` (the test says so when one is missing)."""
+only needs a row per fund in `tests.fixtures.tenancy.world` (the test says so when one is missing)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from django.forms.models import model_to_dict
 from django.test import RequestFactory
 from django.urls import reverse
 
-from config.admin_scoping import OPERATOR_ONLY, SHARED, TenantAdmin, declaration_for, scope, tenancy_errors
+from programs.admin_scoping import OPERATOR_ONLY, SHARED, TenantAdmin, declaration_for, scope, tenancy_errors
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -61,8 +61,12 @@ def test_every_fund_scoped_model_has_rows_of_both_funds_in_the_world(world):
     own, other = world
     for model, _model_admin in REGISTRY:
         if fund_scoped(model):
-            assert rows_of(model, other.fund, other.clerk).exists(), f"add a {model._meta.label} row to conftest.world"
-            assert rows_of(model, own.fund, own.clerk).exists(), f"add a {model._meta.label} row to conftest.world"
+            assert rows_of(model, other.fund, other.clerk).exists(), (
+                f"add a {model._meta.label} row to tests/fixtures/tenancy.py"
+            )
+            assert rows_of(model, own.fund, own.clerk).exists(), (
+                f"add a {model._meta.label} row to tests/fixtures/tenancy.py"
+            )
 
 
 def test_clerk_reaches_no_page_of_another_funds_rows(client, world, subtests):
@@ -192,8 +196,8 @@ def test_autocomplete_offers_no_row_of_another_fund(client, world, subtests):
 
 def test_related_list_filters_offer_only_own_rows(client, world):
     """A related list filter would list every row of the related model; it lists the reachable ones."""
-    from config.admin_scoping import ScopedRelatedFieldListFilter
     from enrollment.models import LegalRepresentation
+    from programs.admin_scoping import ScopedRelatedFieldListFilter
 
     own, other = world
     field = LegalRepresentation._meta.get_field("represented")

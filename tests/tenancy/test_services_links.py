@@ -10,7 +10,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from enrollment.models import InsuredPerson, LegalRepresentation, PersonLinkEvent
-from enrollment.services_links import (
+from enrollment.services.links import (
     LinkRefused,
     insured_account_link,
     insured_account_unlink,
@@ -19,7 +19,7 @@ from enrollment.services_links import (
     representation_remove,
 )
 from tests.factories import InsuredPersonFactory, StaffMembershipFactory, UserFactory
-from tests.tenancy.conftest import NOW
+from tests.fixtures.tenancy import NOW
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,44 @@
+"""The enrollment models, one module per concern (one app label, the same tables):
+`persons` (insured persons, legal representation), `accounts` (activation codes, e-mail
+confirmation), `participation` (the Teilnahmeerklärung, its lifecycle and events),
+`requests` (doctor change and extraordinary cancellation, decided by staff), `links` (account
+links and legal representations recorded by staff)."""
+
+from enrollment.models.accounts import ActivationCode, EmailConfirmation
+from enrollment.models.links import PersonLinkEvent
+from enrollment.models.participation import (
+    DECLARATION_CHANNELS,
+    Channel,
+    EventReason,
+    InstructionMethod,
+    Participation,
+    ParticipationEvent,
+    SignerKind,
+)
+from enrollment.models.persons import InsuredPerson, LegalRepresentation, age_on
+from enrollment.models.requests import (
+    CancellationRequest,
+    DoctorChangeRequest,
+    ImportantReason,
+    RequestDecision,
+)
+
+__all__ = [
+    "DECLARATION_CHANNELS",
+    "ActivationCode",
+    "CancellationRequest",
+    "Channel",
+    "DoctorChangeRequest",
+    "EmailConfirmation",
+    "EventReason",
+    "ImportantReason",
+    "InstructionMethod",
+    "InsuredPerson",
+    "LegalRepresentation",
+    "Participation",
+    "ParticipationEvent",
+    "PersonLinkEvent",
+    "RequestDecision",
+    "SignerKind",
+    "age_on",
+]
