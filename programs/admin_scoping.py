@@ -20,6 +20,7 @@ related model without a declaration. Superusers (the operator) see every fund.
 
 from __future__ import annotations
 
+import importlib
 import logging
 
 from django.contrib import admin
@@ -318,14 +319,35 @@ FieldListFilter.register(
 
 # --- operator-only wrapping of admins registered by other packages ----------------------------
 
-#: Third-party models whose admin only the operator uses (accounts, devices, task results).
-OPERATOR_ONLY_MODELS = ("auth.user", "auth.group", "otp_totp.totpdevice", "django_tasks_database.dbtaskresult")
+#: Models of other packages whose admin only the operator uses (accounts, devices, lockouts, tasks).
+OPERATOR_ONLY_MODELS = (
+    "auth.user",
+    "auth.group",
+    "otp_totp.totpdevice",
+    "otp_static.staticdevice",
+    "django_otp_webauthn.webauthncredential",
+    "axes.accessattempt",
+    "axes.accesslog",
+    "axes.accessfailurelog",
+    "django_tasks_database.dbtaskresult",
+)
+
+
+def _is_project_admin(model_admin) -> bool:
+    from django.conf import settings
+
+    path = str(getattr(importlib.import_module(type(model_admin).__module__), "__file__", ""))
+    return path.startswith(str(settings.BASE_DIR)) and "site-packages" not in path
 
 
 def wrap_operator_only(site: admin.AdminSite) -> None:
-    """Re-register the admins of OPERATOR_ONLY_MODELS as `TenantAdmin` with OPERATOR_ONLY."""
+    """Re-register the admins that other packages register for OPERATOR_ONLY_MODELS as
+    `TenantAdmin` with OPERATOR_ONLY. An admin of this project is never wrapped: it declares
+    its own tenancy (e.g. a fund-scoped user admin), or the registry check fails."""
     for model, model_admin in list(site._registry.items()):
         if model._meta.label_lower not in OPERATOR_ONLY_MODELS or isinstance(model_admin, TenantAdmin):
+            continue
+        if _is_project_admin(model_admin):
             continue
         wrapped = type(
             type(model_admin).__name__,
