@@ -20,7 +20,7 @@ related model without a declaration. Superusers (the operator) see every fund.
 
 from __future__ import annotations
 
-import importlib
+import inspect
 import logging
 
 from django.contrib import admin
@@ -336,7 +336,7 @@ OPERATOR_ONLY_MODELS = (
 def _is_project_admin(model_admin) -> bool:
     from django.conf import settings
 
-    path = str(getattr(importlib.import_module(type(model_admin).__module__), "__file__", ""))
+    path = inspect.getfile(type(model_admin))
     return path.startswith(str(settings.BASE_DIR)) and "site-packages" not in path
 
 
