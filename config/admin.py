@@ -49,3 +49,9 @@ class PortalAdminSite(admin.AdminSite):
 
 class PortalAdminConfig(AdminConfig):
     default_site = "config.admin.PortalAdminSite"
+
+    def ready(self):
+        super().ready()  # autodiscover: every app's admin.py registers its TenantAdmins
+        from programs import admin_scoping  # registers the tenancy check; needs the app registry
+
+        admin_scoping.wrap_operator_only(admin.site)

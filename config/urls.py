@@ -1,9 +1,8 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.templatetags.static import static
+from django.shortcuts import redirect
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from config.health import healthz
 from enrollment.accounts import views as account_views
@@ -23,8 +22,9 @@ urlpatterns = [
     path("", include("legal.urls")),
     path("verwaltung/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
-    # Browsers ask for /favicon.ico on their own; answer with the portal's icon.
-    path("favicon.ico", RedirectView.as_view(url=static("img/favicon.svg"), permanent=True)),
+    # Browsers ask for /favicon.ico on their own; answer with the portal's icon (whitenoise
+    # serves the unhashed name too, so no manifest is needed to build this URL).
+    path("favicon.ico", lambda request: redirect(f"{settings.STATIC_URL}img/favicon.svg", permanent=True)),
 ]
 
 handler500 = "config.errors.server_error"

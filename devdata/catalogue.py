@@ -826,16 +826,19 @@ _WORK_MODELS = {("programs", "program"), ("programs", "contract"), ("providers",
 _REFERENCE_MODELS = {("programs", m) for m in ("fund", "fundregion", "land", "kreis", "gemeinde", "postalcode")}
 #: Account internals nobody edits by hand; activation codes are issued by a service, not the admin form.
 _NO_ACCESS = {"emailconfirmation"}
-_VIEW_ONLY = {"activationcode", "participationevent"}  # the event log is written by the services only
+_VIEW_ONLY = {"activationcode", "participationevent", "personlinkevent"}  # event logs are written by the services only
+#: Explicit decisions with their own permission (enrollment.services.links).
+_DECISIONS = {"link_account", "record_representation"}
 
 
 def _group_permissions() -> dict[str, list[Permission]]:
     """Admin permissions of the two staff groups (fund scoping is the admin's job).
 
     Sachbearbeitung: view, add and change programs, contracts, providers, participations and
-    the enrollment models (insured persons, representations, declarations ...); view the
-    reference data. Analyse: view programs, contracts, providers and participations of providers
-    (no personal data of insured persons), and view, add and change the report models.
+    the enrollment models (insured persons, representations, declarations ...); link accounts
+    and record representations (their own permissions); view the reference data. Analyse: view
+    programs, contracts, providers and participations of providers (no personal data of insured
+    persons), and view, add and change the report models.
     """
 
     def matches(perm: Permission, models_: set[tuple[str, str | None]]) -> bool:
@@ -848,8 +851,10 @@ def _group_permissions() -> dict[str, list[Permission]]:
         if model in _NO_ACCESS:
             continue
         work, reference = matches(perm, _WORK_MODELS), matches(perm, _REFERENCE_MODELS)
-        if (work and action in {"view", "add", "change"} and (action == "view" or model not in _VIEW_ONLY)) or (
-            reference and action == "view"
+        if (
+            (work and action in {"view", "add", "change"} and (action == "view" or model not in _VIEW_ONLY))
+            or (reference and action == "view")
+            or perm.codename in _DECISIONS
         ):
             staff.append(perm)
         personal = perm.content_type.app_label == "enrollment"

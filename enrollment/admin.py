@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from enrollment import services
 from enrollment.accounts.admin import issue_activation_codes
+from enrollment.admin_links import AccountLinkAdminMixin, LegalRepresentationAdminBase, RepresentationInline
 from enrollment.forms import (
     ConfirmDoctorForm,
     DecisionForm,
@@ -38,38 +39,29 @@ from enrollment.models import (
     RequestDecision,
 )
 from programs.admin import FundScopedAdmin
+from programs.admin_scoping import TenantInline
 from programs.models import Contract
 from programs.scoping import scope_to_fund
 from programs.terms.deadlines import BERLIN
 
 
-class RepresentationInline(admin.TabularInline):
-    model = LegalRepresentation
-    fk_name = "represented"
-    extra = 0
-    autocomplete_fields = ["representative"]
-
-
 @admin.register(InsuredPerson)
-class InsuredPersonAdmin(FundScopedAdmin):
+class InsuredPersonAdmin(AccountLinkAdminMixin, FundScopedAdmin):
     list_display = ["kvnr", "last_name", "first_name", "birth_date", "postal_code", "city", "fund"]
     list_select_related = ["fund"]
     search_fields = ["kvnr", "last_name", "first_name", "postal_code"]
     list_filter = ["land"]
-    raw_id_fields = ["user", "gemeinde"]
+    raw_id_fields = ["gemeinde"]
     inlines = [RepresentationInline]
     show_full_result_count = False
     actions = [issue_activation_codes]
 
 
 @admin.register(LegalRepresentation)
-class LegalRepresentationAdmin(admin.ModelAdmin):
-    list_display = ["representative", "represented", "kind"]
+class LegalRepresentationAdmin(LegalRepresentationAdminBase):
+    list_display = ["representative", "represented", "kind", "valid_from", "valid_until"]
     autocomplete_fields = ["representative", "represented"]
     list_select_related = ["representative", "represented"]
-
-    def get_queryset(self, request):
-        return scope_to_fund(super().get_queryset(request), request.user, "represented__fund")
 
 
 # --- participations (Teilnahmen): read-only records, every change through a service -------------
@@ -89,7 +81,8 @@ def _moment(day: dt.date, now: dt.datetime) -> dt.datetime:
     )
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(TenantInline, admin.TabularInline):
+    fund_path = "participation__contract__fund"
     extra = 0
     can_delete = False
     show_change_link = False

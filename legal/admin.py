@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 
 from legal.models import AccessibilityFeedback, LegalInformation
+from programs.admin_scoping import OPERATOR_ONLY, TenantAdmin
 
 
-class OperatorOnly:
-    def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_superuser
+class OperatorOnly(TenantAdmin):
+    """Legal information and its feedback are the operator's (not a fund's) business."""
 
-    def has_view_permission(self, request, obj=None):
-        return self.has_module_permission(request)
-
-    def has_change_permission(self, request, obj=None):
-        return self.has_module_permission(request)
+    fund_path = OPERATOR_ONLY
 
     def has_add_permission(self, request):
         return False
@@ -27,7 +24,7 @@ class OperatorOnly:
 
 
 @admin.register(LegalInformation)
-class LegalInformationAdmin(OperatorOnly, admin.ModelAdmin):
+class LegalInformationAdmin(OperatorOnly):
     fieldsets = [
         (
             "Impressum",
@@ -64,12 +61,14 @@ class LegalInformationAdmin(OperatorOnly, admin.ModelAdmin):
     ]
 
     def changelist_view(self, request, extra_context=None):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
         LegalInformation.current()
         return redirect(reverse("admin:legal_legalinformation_change", args=[1]))
 
 
 @admin.register(AccessibilityFeedback)
-class AccessibilityFeedbackAdmin(OperatorOnly, admin.ModelAdmin):
+class AccessibilityFeedbackAdmin(OperatorOnly):
     list_display = ["created_at", "page_url", "mailed_to"]
     readonly_fields = ["message", "page_url", "contact_email", "created_at", "mailed_to"]
     date_hierarchy = None

@@ -18,6 +18,7 @@ pytest_plugins = [
     "tests.fixtures.catalogue",
     "tests.fixtures.enrollment",
     "tests.fixtures.reports",
+    "tests.fixtures.tenancy",
 ]
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from enrollment.accounts.lockout import lockouts_visible_to, login_unlock, with_lock_state
 from enrollment.models import LoginLockout
+from programs.admin_scoping import RULE, TenantAdmin, scoped_by
 
 UNLOCK_PERMISSION = "enrollment.unlock_login"
 
@@ -30,8 +31,15 @@ def unlock_logins(modeladmin, request, queryset):
     )
 
 
+@scoped_by("enrollment.LoginLockout")
+def _lockouts_of_the_users_fund(qs, user):
+    """Locks belong to a fund through the user name: its staff's and its insured's accounts."""
+    return qs.filter(pk__in=lockouts_visible_to(user).values("pk"))
+
+
 @admin.register(LoginLockout)
-class LoginLockoutAdmin(admin.ModelAdmin):
+class LoginLockoutAdmin(TenantAdmin):
+    fund_path = RULE
     list_display = ["username", "failures_since_start", "attempt_time", "locked"]
     list_display_links = None
     search_fields = ["username"]
@@ -43,7 +51,7 @@ class LoginLockoutAdmin(admin.ModelAdmin):
         return obj.locked
 
     def get_queryset(self, request):
-        return with_lock_state(lockouts_visible_to(request.user))
+        return with_lock_state(super().get_queryset(request))
 
     def has_unlock_permission(self, request) -> bool:
         return request.user.has_perm(UNLOCK_PERMISSION)

@@ -2,9 +2,11 @@
 `persons` (insured persons, legal representation), `accounts` (activation codes, e-mail
 confirmation), `participation` (the Teilnahmeerklärung, its lifecycle and events),
 `requests` (doctor change and extraordinary cancellation, decided by staff), `signin` (login
-locks as fund administrators see them)."""
+locks as fund administrators see them), `links` (account links and legal representations
+recorded by staff)."""
 
 from enrollment.models.accounts import ActivationCode, EmailConfirmation
+from enrollment.models.links import PersonLinkEvent
 from enrollment.models.participation import (
     DECLARATION_CHANNELS,
     Channel,
@@ -38,6 +40,7 @@ __all__ = [
     "LoginLockout",
     "Participation",
     "ParticipationEvent",
+    "PersonLinkEvent",
     "RequestDecision",
     "SignerKind",
     "age_on",

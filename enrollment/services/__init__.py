@@ -15,6 +15,8 @@ Modules: `declaration` (declare, later Belehrung), `doctor_confirmation` (DMP),
 `revocation`, `term` (start, renewal, end, rejection), `cancellation` (ordinary and for a
 wichtiger Grund), `doctor_change`, `reminders`, `errors`; `_common` holds the lock, the
 event row and the checked status change. Callers import from `enrollment.services`.
+`links` (account links and legal representations, with `PersonLinkEvent` rows) is imported
+as `enrollment.services.links`.
 """
 
 from enrollment.services.cancellation import (
