@@ -90,7 +90,9 @@ PUBLISHED = [
     "205 eingegangene Klagen",
     "199 entschiedene Klagen",
     # outcome tables (counts and shares)
+    "Rücknahme durch Versicherte 2.291 13,3 %",
     "Erfolg der Versicherten 8.447 48,9 %",
+    "ohne Erfolg der Versicherten 5.576 32,2 %",
     "Rücknahme durch Versicherte 165 40,1 %",
     "ohne Erfolg der Versicherten 142 34,6 %",
     "Erledigung auf sonstige Art 32 7,8 %",
