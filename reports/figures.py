@@ -36,7 +36,10 @@ from reports.models import (
     Category,
     ComplaintChannel,
     ComplaintRollup,
+    KeyFigure,
+    KeyFigureName,
     Outcome,
+    Qualifier,
     RemedyKind,
     RemedyOutcome,
     RemedyRollup,
@@ -50,12 +53,15 @@ from reports.participation import ProgramParticipation, program_participation
 RENDER_VERSION = 2
 
 SECTIONS: tuple[tuple[str, str], ...] = (
+    ("kontakt", gettext_noop("Kontakt und Filialen")),
+    ("angebote", gettext_noop("Pflegeberatung und Gesundheitsangebote")),
     ("antraege", gettext_noop("Anträge und Rechnungen")),
     ("top-leistungen", gettext_noop("TOP-Leistungen")),
     ("bearbeitungszeiten", gettext_noop("Bearbeitungszeiten")),
     ("widersprueche", gettext_noop("Widersprüche und Klagen")),
     ("behandlungsfehler", gettext_noop("Behandlungsfehler")),
     ("beschwerden", gettext_noop("Beschwerden")),
+    ("befragung", gettext_noop("Versichertenbefragung")),
     ("programme", gettext_noop("Versorgungsprogramme")),
 )
 SECTION_KEYS = tuple(key for key, _label in SECTIONS)
@@ -209,6 +215,17 @@ class ProgramFigures:
     total_rate: Ratio | None = None
 
 
+@dataclass(frozen=True)
+class StatedFigure:
+    """A key figure as the fund states it: value (rounded to `places`) and qualifier ("etwa")."""
+
+    name: str
+    label: str
+    value: Decimal
+    qualifier: str
+    qualifier_label: str
+
+
 @dataclass
 class Report:
     report_year: ReportYear
@@ -225,6 +242,7 @@ class Report:
     complaints: Complaints | None
     programs: ProgramFigures | None
     previous: Report | None = None
+    key_figures: dict[str, StatedFigure] = field(default_factory=dict)
 
     @property
     def has_application_data(self) -> bool:
@@ -487,6 +505,16 @@ def compute_report(
             },
             total_rate=Ratio(participation.total_participants, insured or 0, 100_000, 1, d["program_rate"]),
         )
+    key_figures = {
+        k.name: StatedFigure(
+            name=k.name,
+            label=str(KeyFigureName(k.name).label),
+            value=k.value.quantize(Decimal(1).scaleb(-k.places)),
+            qualifier=k.qualifier,
+            qualifier_label=str(Qualifier(k.qualifier).label) if k.qualifier else "",
+        )
+        for k in KeyFigure.objects.filter(report_year=report_year)
+    }
     fund = report_year.fund
     report = Report(
         report_year=report_year,
@@ -502,6 +530,7 @@ def compute_report(
         treatment_errors=treatment_errors,
         complaints=complaints,
         programs=programs,
+        key_figures=key_figures,
     )
     if with_previous:
         # Only a published previous year: the report (and its cached PDF) is the same for
@@ -574,6 +603,7 @@ def report_fingerprint(report: Report, *, language: str) -> str:
             "treatment_errors": _plain(report.treatment_errors),
             "complaints": _plain(report.complaints),
             "programs": _plain(report.programs),
+            "key_figures": _plain(report.key_figures),
             "previous_version": report.previous.report_year.data_version if report.previous else None,
             "previous": _plain(report.previous.overview) if report.previous else None,
         },

@@ -9,6 +9,7 @@ import pytest
 
 from reports.generator import FundYearData, aok_plus_2023, sample, write_aggregated, write_case_level
 from reports.imports import import_stream
+from reports.keyfigures import write_key_figures
 from reports.models import ReportYear
 from reports.services import report_year_get_or_create, report_year_publish
 from tests.browser.conftest import assert_no_axe_violations, browser, page, page_nojs  # noqa: F401 - browser fixtures
@@ -47,6 +48,7 @@ def plus_2023(aoks, plus_data, tmp_path) -> ReportYear:
     """AOK PLUS 2023 with exactly the published figures (pre-aggregated import), published."""
     report_year = report_year_get_or_create(fund=aoks["aok-plus"], year=2023)
     load(report_year, plus_data, tmp_path / "plus2023")
+    import_files(report_year, [write_key_figures(tmp_path / "plus2023")])
     return report_year_publish(report_year=report_year, now=NOW)
 
 

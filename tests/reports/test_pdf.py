@@ -101,6 +101,15 @@ PUBLISHED = [
     "Erledigung auf sonstige Art 325 2,9 %",
     "Erledigung auf sonstige Art 974 5,6 %",
     "Erledigung auf sonstige Art 48 24,1 %",
+    # key figures (key_figures.csv), kept as stated
+    "134 Filialen",
+    "118 Filialen sind mit Rollstuhl, Rollator oder Kinderwagen erreichbar",
+    "4.847 Versorgungspläne in der Pflegeberatung erstellt",
+    "etwa 41 qualifizierte Pflegeberaterinnen und Pflegeberater",
+    "fast 225.000 Versicherte nutzten Angebote der individuellen Gesundheitsförderung",
+    "92,97 Euro Ausgaben je Teilnehmerin und Teilnehmer",
+    "97 % der Befragten: die Kasse ist wieder die erste Wahl",
+    "90 % der Befragten wollen mit hoher Wahrscheinlichkeit bleiben",
     # Behandlungsfehler
     "In 1.856 Fällen wurden mögliche Schadensersatzansprüche geprüft, also in 53 Fällen je 100.000 Versicherte",
     "972 Begutachtungen wurden veranlasst, also 28 je 100.000 Versicherte",
