@@ -77,3 +77,14 @@ def test_key_figures_appear_in_their_sections_html_and_csv(client, plus_2023):
     assert rows[0][:4] == ["Kennzahl", "Angabe", "Wert", "Einheit"]
     assert ["Pflegeberaterinnen und Pflegeberater", "etwa", "41", ""] in [r[:4] for r in rows]
     assert ["Ausgaben je Teilnehmerin und Teilnehmer (Euro)", "", "92,97", "Euro"] in [r[:4] for r in rows]
+
+
+def test_demo_data_fill_the_key_figures(aoks):
+    from reports.demo import seed_report_demo
+    from reports.models import ReportYear
+
+    seed_report_demo(io.StringIO())
+    plus = ReportYear.objects.get(fund=aoks["aok-plus"], year=2023)
+    assert compute_report(plus).key_figures["care_advisors"].qualifier_label == "etwa"
+    for report_year in ReportYear.objects.all():
+        assert KeyFigure.objects.filter(report_year=report_year).count() == 9, report_year
