@@ -48,11 +48,11 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from devdata.report_generator import aok_plus_2023, sample, write_case_level  # noqa: E402
 from programs.models import Fund  # noqa: E402
 from programs.services import ensure_aoks  # noqa: E402
 from reports import rollups  # noqa: E402
 from reports.figures import compute_report  # noqa: E402
-from reports.generator import aok_plus_2023, sample, write_case_level  # noqa: E402
 from reports.models import ImportRun, ReportYear  # noqa: E402
 from reports.pdf import render_pdf  # noqa: E402
 from reports.services import import_run_create, import_run_execute, report_year_get_or_create  # noqa: E402

@@ -18,7 +18,6 @@ from django.utils.translation import gettext_lazy as _
 
 from enrollment import services
 from enrollment.accounts.admin import issue_activation_codes
-from enrollment.deadlines import BERLIN
 from enrollment.forms import (
     ConfirmDoctorForm,
     DecisionForm,
@@ -27,7 +26,7 @@ from enrollment.forms import (
     PaperDeclarationForm,
     RejectForm,
 )
-from enrollment.lifecycle import EnrollmentError, Status, can_transition
+from enrollment.lifecycle import STARTABLE_STATUSES, EnrollmentError, Status
 from enrollment.models import (
     CancellationRequest,
     DoctorChangeRequest,
@@ -41,6 +40,7 @@ from enrollment.models import (
 from programs.admin import FundScopedAdmin
 from programs.models import Contract
 from programs.scoping import scope_to_fund
+from programs.terms.deadlines import BERLIN
 
 
 class RepresentationInline(admin.TabularInline):
@@ -177,9 +177,7 @@ def confirm_doctor_today(modeladmin, request, queryset):
 def start_due(modeladmin, request, queryset):
     now = timezone.now()
     done = 0
-    for participation in queryset.filter(
-        status__in=[Status.SUBMITTED, Status.AWAITING_START], start_date__lte=timezone.localdate(now)
-    ):
+    for participation in queryset.filter(status__in=STARTABLE_STATUSES, start_date__lte=timezone.localdate(now)):
         try:
             services.participation_start(participation=participation, now=now, actor=request.user)
             done += 1
@@ -307,14 +305,10 @@ class ParticipationAdmin(FundScopedAdmin):
             return "–"
         links = []
         for name, label, allowed in (
-            ("confirm_doctor", gettext("Ärztliche Bestätigung erfassen"), obj.status == Status.AWAITING_DOCTOR),
-            (
-                "instruction",
-                gettext("Belehrung nachtragen"),
-                obj.status == Status.SUBMITTED and obj.instructed_at is None and not obj.is_dmp,
-            ),
-            ("reject", gettext("Ablehnen"), can_transition(obj.status, Status.REJECTED)),
-            ("end", gettext("Beenden"), obj.status == Status.ACTIVE),
+            ("confirm_doctor", gettext("Ärztliche Bestätigung erfassen"), obj.can_confirm_doctor()),
+            ("instruction", gettext("Belehrung nachtragen"), obj.can_record_instruction()),
+            ("reject", gettext("Ablehnen"), obj.can_reject()),
+            ("end", gettext("Beenden"), obj.can_end_early()),
         ):
             if allowed:
                 links.append((reverse(f"admin:enrollment_participation_{name}", args=[obj.pk]), label))
@@ -504,7 +498,7 @@ class _RequestAdmin(FundScopedAdmin):
 
     @admin.display(description=_("Entscheidung treffen"))
     def decide_link(self, obj):
-        if obj is None or obj.decision != RequestDecision.PENDING:
+        if obj is None or not obj.can_decide():
             return "–"
         info = self.model._meta.app_label, self.model._meta.model_name
         return format_html(
@@ -587,3 +581,6 @@ class CancellationRequestAdmin(_RequestAdmin):
             note=data["note"],
             effective_date=data["effective_date"],
         )
+
+
+from enrollment.accounts import admin_lockout  # noqa: E402,F401 - registers "Anmeldesperren"

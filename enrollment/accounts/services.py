@@ -263,7 +263,10 @@ def _register_locked(
         if existing is not None and existing.username == email and existing.check_password(password):
             return Registration(user=existing, person=person, created=False)
         raise RegistrationFailed()
-    if code.expires_at <= now or person.user_id is not None:
+    if not (code.created_at <= now < code.expires_at) or person.user_id is not None:
+        # A code is valid from its issue to its expiry; `now` before the issue (a skewed clock
+        # or a replayed request) fails like any other invalid code instead of breaking the
+        # database constraint `activation_used_after_created`.
         raise RegistrationFailed()
     if User.objects.filter(username__iexact=email).exists():
         raise EmailAlreadyUsed()

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from programs.models import Program
 from tests.factories import InsuredPersonFactory
-from tests.programs.catalogue_fixtures import make_program, make_provider
+from tests.fixtures.catalogue import make_program, make_provider
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from providers.selectors import (
     haversine_km,
     nearby_providers,
 )
-from tests.programs.catalogue_fixtures import make_provider
+from tests.fixtures.catalogue import make_provider
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from tests.programs.catalogue_fixtures import make_provider
+from tests.fixtures.catalogue import make_provider
 
 pytestmark = pytest.mark.django_db
 

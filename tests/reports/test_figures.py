@@ -8,12 +8,12 @@ from decimal import Decimal
 
 import pytest
 
+from devdata.report_generator import scaled
 from reports.figures import compute_report, report_fingerprint
-from reports.generator import scaled
 from reports.models import Benefit, Category
 from reports.services import report_year_get_or_create, report_year_publish, report_year_set_base_figures
 from reports.tables import comparison_tables, report_tables
-from tests.reports.conftest import NOW, load
+from tests.fixtures.reports import NOW, load
 
 pytestmark = pytest.mark.django_db
 

@@ -7,12 +7,12 @@ import io
 
 import pytest
 
+from devdata.report_generator import write_aggregated, write_case_level
 from reports import rollups
-from reports.generator import write_aggregated, write_case_level
 from reports.imports import ImportFailed, import_stream
 from reports.models import Application, ApplicationRollup, Complaint, LegalRemedy, ReportYear, TreatmentErrorCase
 from reports.services import report_year_get_or_create
-from tests.reports.conftest import NOW, import_files
+from tests.fixtures.reports import NOW, import_files
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from reports.figures import compute_report
 from reports.imports import ImportFailed, import_stream
 from reports.models import KeyFigure
 from reports.tables import report_tables
-from tests.reports.conftest import NOW
+from tests.fixtures.reports import NOW
 
 pytestmark = pytest.mark.django_db
 
@@ -80,7 +80,7 @@ def test_key_figures_appear_in_their_sections_html_and_csv(client, plus_2023):
 
 
 def test_demo_data_fill_the_key_figures(aoks):
-    from reports.demo import seed_report_demo
+    from devdata.reports import seed_report_demo
     from reports.models import ReportYear
 
     seed_report_demo(io.StringIO())

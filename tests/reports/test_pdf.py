@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from reports.models import ReportFile
 from reports.services import current_report_file, report_file_request, report_year_set_base_figures
-from tests.reports.conftest import NOW
+from tests.fixtures.reports import NOW
 
 pytestmark = pytest.mark.django_db
 

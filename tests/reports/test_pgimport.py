@@ -9,12 +9,12 @@ import io
 import pytest
 from django.db import connection
 
+from devdata.report_generator import write_case_level
 from reports import rollups
-from reports.generator import write_case_level
 from reports.imports import ImportFailed, import_stream
 from reports.models import Application, ReportYear
 from reports.services import report_year_get_or_create
-from tests.reports.conftest import NOW
+from tests.fixtures.reports import NOW
 
 pytestmark = [
     pytest.mark.django_db,

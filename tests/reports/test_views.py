@@ -59,7 +59,7 @@ def test_index_lists_what_the_user_may_read(client, plus_2023, bw_2023, bw_staff
     html = response.content.decode()
     assert "Bericht AOK PLUS 2023" in html and "AOK Baden-Württemberg" not in html
     client.force_login(bw_staff)
-    with django_assert_num_queries(4):  # session, user, membership, report years (any number of them)
+    with django_assert_num_queries(5):  # session, user, its second factor, membership, report years (any number)
         html = client.get(reverse("reports:index")).content.decode()
     assert "Bericht AOK PLUS 2023" in html and "Bericht AOK Baden-Württemberg 2023" in html
 
