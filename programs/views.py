@@ -19,6 +19,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from enrollment.selectors import running_program_ids
+from programs.aok import land_name
 from programs.caching import cache_anonymous_page, render_page
 from programs.eligibility import PersonContext, check_eligibility, region_text
 from programs.forms import CatalogueForm, DeadlineCalculatorForm, PersonForm, PlaceForm, clean_postal_code
@@ -384,7 +385,9 @@ def deadline_calculator(request: HttpRequest) -> HttpResponse:
             "declared": declared,
             "instructed": instructed,
             "instructed_later": instructed > declared,
+            "instructed_earlier": instructed < declared,
             "lands": deadline.lands,
+            "land_names": [land_name(code) for code in deadline.lands],
             "fund": fund,
             "start_text": long_date(deadline.start),
             "raw_text": long_date(deadline.raw_last_day),

@@ -28,8 +28,10 @@ from zoneinfo import ZoneInfo
 
 import holidays
 from django.db import models
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
+
+from programs.aok import land_name
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -176,10 +178,23 @@ def shift_reason_text(shift: Shift) -> str:
     elif shift.kind == ShiftKind.SUNDAY:
         parts.append(gettext("Sonntag"))
     parts.extend(
-        gettext("Feiertag: %(name)s (%(lands)s)") % {"name": h.name, "lands": ", ".join(h.lands)}
+        gettext("Feiertag: %(name)s (%(lands)s)")
+        % {"name": holiday_display_name(h, shift.day), "lands": ", ".join(land_name(code) for code in h.lands)}
         for h in shift.public_holidays
     )
     return ", ".join(parts)
+
+
+@lru_cache(maxsize=256)
+def _english_holiday_calendar(land: str, year: int) -> holidays.HolidayBase:
+    return holidays.Germany(subdiv=land, years=year, expand=False, language="en_US")
+
+
+def holiday_display_name(holiday: Holiday, day: dt.date) -> str:
+    """The holiday's name in the active language (the computation always uses German names)."""
+    if (get_language() or "de").startswith("en") and holiday.lands:
+        return _english_holiday_calendar(holiday.lands[0], day.year).get(day) or holiday.name
+    return holiday.name
 
 
 # --- revocation deadline ------------------------------------------------------------------

@@ -234,3 +234,13 @@ def test_make_run_sends_mail_links_to_the_port_it_serves_on():
     )
     assert "SITE_URL=http://127.0.0.1:8801" in result.stdout
     assert "runserver 127.0.0.1:8801" in result.stdout
+
+
+@pytest.mark.django_db
+def test_favicon_ico_leads_to_the_icon(client):
+    response = client.get("/favicon.ico")
+    from django.contrib.staticfiles import finders
+
+    assert response.status_code == 301
+    assert response["Location"].endswith("img/favicon.svg")
+    assert "<svg" in Path(finders.find("img/favicon.svg")).read_text(encoding="utf-8")

@@ -359,14 +359,14 @@ def test_normalize_lands_keeps_order_and_drops_duplicates():
     [
         (Shift(D(2027, 3, 27), ShiftKind.SATURDAY), "Samstag"),
         (Shift(D(2027, 1, 3), ShiftKind.SUNDAY), "Sonntag"),
-        (Shift(D(2027, 3, 26), ShiftKind.HOLIDAY, (Holiday("Karfreitag", ("BW",)),)), "Feiertag: Karfreitag (BW)"),
+        (Shift(D(2027, 3, 26), ShiftKind.HOLIDAY, (Holiday("Karfreitag", ("BW",)),)), "Feiertag: Karfreitag (Baden-Württemberg)"),
         (
             Shift(D(2027, 3, 26), ShiftKind.HOLIDAY, (Holiday("Karfreitag", ("BW", "SN")),)),
-            "Feiertag: Karfreitag (BW, SN)",
+            "Feiertag: Karfreitag (Baden-Württemberg, Sachsen)",
         ),
         (
             Shift(D(2027, 3, 28), ShiftKind.SUNDAY, (Holiday("Ostersonntag", ("BB",)),)),
-            "Sonntag, Feiertag: Ostersonntag (BB)",
+            "Sonntag, Feiertag: Ostersonntag (Brandenburg)",
         ),
     ],
 )
@@ -378,11 +378,21 @@ def test_shift_reason_text_in_german(shift, text):
 def test_shift_reason_text_for_domain_example():
     deadline = revocation_deadline(declared_on=D(2027, 3, 12), instructed_on=D(2027, 3, 12), lands=["BW"])
     assert [s.text for s in deadline.shifts] == [
-        "Feiertag: Karfreitag (BW)",
+        "Feiertag: Karfreitag (Baden-Württemberg)",
         "Samstag",
         "Sonntag",
-        "Feiertag: Ostermontag (BW)",
+        "Feiertag: Ostermontag (Baden-Württemberg)",
     ]
+
+
+def test_shift_reason_text_in_english_names_holiday_and_land_in_english():
+    from django.utils import translation
+
+    deadline = revocation_deadline(declared_on=D(2027, 3, 12), instructed_on=D(2027, 3, 12), lands=["SN"])
+    with translation.override("en"):
+        texts = [s.text for s in deadline.shifts]
+    assert texts[0] == "Public holiday: Good Friday (Saxony)"
+    assert texts[-1] == "Public holiday: Easter Monday (Saxony)"
 
 
 # --- add_months and period_end (§ 187(2), § 188(2), (3)) -----------------------------------
