@@ -20,10 +20,11 @@ from typing import TextIO
 
 from django.utils import timezone
 
+from devdata.key_figures import AOK_PLUS_2023, scaled_key_figures, write_key_figures
 from devdata.report_generator import FundYearData, aok_plus_2023, scaled, write_aggregated
 from programs.models import Fund
 from reports.imports import import_stream
-from reports.models import ApplicationRollup
+from reports.models import ApplicationRollup, KeyFigure
 from reports.services import report_year_get_or_create, report_year_publish
 
 PLAN: tuple[tuple[str, int, str, bool], ...] = (
@@ -49,6 +50,17 @@ def demo_data(key: str) -> FundYearData:
     }[key]()
 
 
+#: key_figures.csv per demo data set: AOK PLUS 2023 as published, the others plausible variants.
+DEMO_KEY_FIGURES = {
+    "plus-2023": lambda: AOK_PLUS_2023,
+    "plus-2022": lambda: scaled_key_figures(0.97, survey_shift=-1),
+    "bw-2023": lambda: scaled_key_figures(1.31, survey_shift=-3),
+    "bw-2022": lambda: scaled_key_figures(1.28, survey_shift=-2),
+    "nordost-2023": lambda: scaled_key_figures(0.52, survey_shift=-5),
+    "nordost-2022": lambda: scaled_key_figures(0.51, survey_shift=-4),
+}
+
+
 def seed_report_demo(stdout: TextIO) -> None:
     now = timezone.now()
     funds = {f.slug: f for f in Fund.objects.filter(slug__in={slug for slug, *_ in PLAN})}
@@ -64,6 +76,11 @@ def seed_report_demo(stdout: TextIO) -> None:
                     with path.open("rb") as stream:
                         import_stream(report_year=report_year, stream=stream, now=now)
             imported.append(str(report_year))
+        if not KeyFigure.objects.filter(report_year=report_year).exists():
+            with tempfile.TemporaryDirectory() as tmp:
+                path = write_key_figures(Path(tmp), DEMO_KEY_FIGURES[key]())
+                with path.open("rb") as stream:
+                    import_stream(report_year=report_year, stream=stream, now=now)
         if published and report_year.published_at is None:
             report_year_publish(report_year=report_year, now=now)
     if imported:

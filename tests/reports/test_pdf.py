@@ -90,7 +90,9 @@ PUBLISHED = [
     "205 eingegangene Klagen",
     "199 entschiedene Klagen",
     # outcome tables (counts and shares)
+    "Rücknahme durch Versicherte 2.291 13,3 %",
     "Erfolg der Versicherten 8.447 48,9 %",
+    "ohne Erfolg der Versicherten 5.576 32,2 %",
     "Rücknahme durch Versicherte 165 40,1 %",
     "ohne Erfolg der Versicherten 142 34,6 %",
     "Erledigung auf sonstige Art 32 7,8 %",
@@ -99,6 +101,15 @@ PUBLISHED = [
     "Erledigung auf sonstige Art 325 2,9 %",
     "Erledigung auf sonstige Art 974 5,6 %",
     "Erledigung auf sonstige Art 48 24,1 %",
+    # key figures (key_figures.csv), kept as stated
+    "134 Filialen",
+    "118 Filialen sind mit Rollstuhl, Rollator oder Kinderwagen erreichbar",
+    "4.847 Versorgungspläne in der Pflegeberatung erstellt",
+    "etwa 41 qualifizierte Pflegeberaterinnen und Pflegeberater",
+    "fast 225.000 Versicherte nutzten Angebote der individuellen Gesundheitsförderung",
+    "92,97 Euro Ausgaben je Teilnehmerin und Teilnehmer",
+    "97 % der Befragten: die Kasse ist wieder die erste Wahl",
+    "90 % der Befragten wollen mit hoher Wahrscheinlichkeit bleiben",
     # Behandlungsfehler
     "In 1.856 Fällen wurden mögliche Schadensersatzansprüche geprüft, also in 53 Fällen je 100.000 Versicherte",
     "972 Begutachtungen wurden veranlasst, also 28 je 100.000 Versicherte",

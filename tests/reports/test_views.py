@@ -99,7 +99,10 @@ def test_csv_of_one_table_and_zip_of_all(client, plus_2023):
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
     assert rows[0][:3] == ["Ergebnis", "Anzahl", "Anteil"]
+    # the published report's rounding: half up, "ohne Erfolg" = 100 minus the others
+    assert rows[1][:3] == ["Rücknahme durch Versicherte", "2291", "13,3"]
     assert rows[2][:3] == ["Erfolg der Versicherten", "8447", "48,9"]
+    assert rows[3][:3] == ["ohne Erfolg der Versicherten", "5576", "32,2"]
     assert client.get(reverse("reports:csv", args=["aok-plus", 2023, "nichts"])).status_code == 404
 
     archive = zipfile.ZipFile(io.BytesIO(client.get(reverse("reports:zip", args=["aok-plus", 2023])).content))
