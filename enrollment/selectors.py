@@ -17,7 +17,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from enrollment.lifecycle import RUNNING_STATUSES
+from enrollment.lifecycle import OPEN_STATUSES, RUNNING_STATUSES
 from enrollment.models import (
     CancellationRequest,
     DoctorChangeRequest,
@@ -27,6 +27,7 @@ from enrollment.models import (
     ParticipationEvent,
     RequestDecision,
 )
+from programs.eligibility import EligibilityResult
 from programs.models import Contract, ProgramType
 from providers.models import Provider, ProviderKind
 
@@ -179,3 +180,71 @@ def running_program_ids(person: InsuredPerson) -> frozenset[int]:
     return frozenset(
         Participation.objects.filter(person=person, status__in=RUNNING_STATUSES).values_list("program_id", flat=True)
     )
+
+
+def open_participations_for_program(user, program, *, now: dt.datetime) -> list[Participation]:
+    """Open participations (declared, waiting, running) of every person the user may act for,
+    in `program` or — for a DMP — in another DMP of the same indication: what the program
+    page must say instead of "Sie können teilnehmen". Each carries `state_label` and
+    `is_self`. One query after the persons."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    persons = {p.pk: p for p in persons_for_user(user)}
+    if not persons:
+        return []
+    same = Q(program_id=program.pk)
+    if program.dmp_indication:
+        same |= Q(program_type="dmp", dmp_indication=program.dmp_indication)
+    found = list(
+        Participation.objects.filter(same, person_id__in=list(persons), status__in=OPEN_STATUSES)
+        .select_related("contract__program")
+        .order_by("declared_at", "pk")
+    )
+    for participation in found:
+        participation.person = persons[participation.person_id]
+        participation.is_self = participation.person.user_id == user.pk
+        participation.state_label = participation.display_state_label(now=now)
+        participation.other_program = participation.program_id != program.pk
+    return found
+
+
+@dataclass
+class ProgramAnswer:
+    """What the program page says for one person the user acts for: the open participation
+    there is (then never "Sie können teilnehmen"), or the eligibility."""
+
+    person: InsuredPerson
+    is_self: bool
+    participation: Participation | None
+    eligibility: EligibilityResult | None
+
+    @property
+    def possible(self) -> bool:
+        return self.participation is None and self.eligibility is not None and not self.eligibility.reasons
+
+
+def program_answers(
+    user, program, *, now: dt.datetime, self_eligibility: EligibilityResult | None = None
+) -> list[ProgramAnswer]:
+    """One answer per person the user may act for (own record first, then the represented
+    persons). `self_eligibility` is the page's own check for the user (it honours a postal
+    code or age typed on the page); the represented persons are checked from their records.
+    `program` comes from `program_for_detail` (current contracts attached)."""
+    from programs.eligibility import check_eligibility
+    from programs.selectors import person_context_for_insured
+
+    today = timezone.localdate(now)
+    by_person = {p.person_id: p for p in open_participations_for_program(user, program, now=now)}
+    answers = []
+    for person in persons_for_user(user):
+        is_self = person.user_id == user.pk
+        participation = by_person.get(person.pk)
+        eligibility = None
+        if participation is None:
+            if is_self and self_eligibility is not None:
+                eligibility = self_eligibility
+            else:
+                ctx = person_context_for_insured(person, on=today, active_program_ids=running_program_ids(person))
+                eligibility = check_eligibility(program, ctx, on=today)
+        answers.append(ProgramAnswer(person, is_self, participation, eligibility))
+    return answers

@@ -18,7 +18,7 @@ from django.utils.http import urlencode
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from enrollment.selectors import running_program_ids
+from enrollment.selectors import program_answers, running_program_ids
 from programs.aok import land_name
 from programs.caching import cache_anonymous_page, render_page
 from programs.eligibility import PersonContext, check_eligibility, region_text
@@ -335,12 +335,25 @@ def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
             nearby = nearby_providers(
                 origin=origin, contract_ids=[c.pk for c in contracts], on=today, page_size=NEARBY_COUNT
             )
+    answers = (
+        program_answers(request.user, program, now=timezone.now(), self_eligibility=eligibility)
+        if _insured_person(request) is not None
+        else []
+    )
+    own_answer = next((a for a in answers if a.is_self), None)
+    if answers:
+        can_declare_online = program.online_enrollment and any(a.possible for a in answers)
+    else:
+        can_declare_online = program.online_enrollment and not (eligibility and eligibility.reasons)
     context = {
         "program": program,
         "form": form,
         "person": ctx,
         "place": place,
         "eligibility": eligibility,
+        "own_answer": own_answer,
+        "others": [a for a in answers if not a.is_self],
+        "can_declare_online": can_declare_online,
         "policies": policies,
         "region_text": region_text(program),
         "prerequisites": list(program.prerequisites.all()),
