@@ -17,7 +17,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from enrollment import ics, receipts, selectors, services, timeline
@@ -30,6 +29,7 @@ from enrollment.forms import (
     PersonChoiceForm,
     PostalCodeSearchForm,
     ProviderChoiceForm,
+    RevokeConfirmForm,
 )
 from enrollment.lifecycle import EnrollmentError
 from enrollment.models import Channel, Participation, SignerKind
@@ -302,19 +302,32 @@ def calendar(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    """One button, no reason asked: the dispatch time is now."""
+    """The consequences first, then the revocation on confirmation (like the cancellation).
+    A stale or repeated POST after the deadline is refused with the reason."""
     p = selectors.participation_for_user_or_404(request.user, pk)
-    try:
-        services.participation_revoke(
-            participation=p, actor=request.user, now=timezone.now(), channel=Channel.ONLINE, base_url=_base_url(request)
-        )
-    except EnrollmentError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Ihr Widerruf ist eingegangen. Die Teilnahme ist damit unwirksam."))
-    return redirect("enrollment:detail", pk=p.pk)
+    now = timezone.now()
+    form = RevokeConfirmForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.participation_revoke(
+                participation=p, actor=request.user, now=now, channel=Channel.ONLINE, base_url=_base_url(request)
+            )
+        except EnrollmentError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Ihr Widerruf ist eingegangen. Die Teilnahme ist damit unwirksam."))
+        return redirect("enrollment:detail", pk=p.pk)
+    return render(
+        request,
+        "enrollment/revoke.html",
+        {
+            "p": p,
+            "form": form,
+            "can_revoke": p.can_revoke(now=now),
+            "revocation_over": p.revocation_period_over(now=now),
+        },
+    )
 
 
 @login_required
@@ -344,8 +357,10 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def cancel_extraordinary(request: HttpRequest, pk: int) -> HttpResponse:
     p = selectors.participation_for_user_or_404(request.user, pk)
+    _doctor_requests, cancel_requests = selectors.pending_requests(p)
+    refusal = _extraordinary_refusal(p, pending=bool(cancel_requests))
     form = ImportantReasonForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and refusal is None and form.is_valid():
         try:
             services.participation_request_extraordinary_cancellation(
                 participation=p,
@@ -361,7 +376,32 @@ def cancel_extraordinary(request: HttpRequest, pk: int) -> HttpResponse:
                 request, _("Ihr Antrag ist eingegangen. Ihre Krankenkasse entscheidet und informiert Sie.")
             )
             return redirect("enrollment:detail", pk=p.pk)
-    return render(request, "enrollment/cancel_extraordinary.html", {"p": p, "form": form})
+    return render(request, "enrollment/cancel_extraordinary.html", {"p": p, "form": form, "refusal": refusal})
+
+
+def _extraordinary_refusal(p: Participation, *, pending: bool) -> str | None:
+    """Why the form is not offered, said before it (None: the request is possible)."""
+    if pending:
+        return _(
+            "Ihr Antrag auf Kündigung aus wichtigem Grund liegt Ihrer Krankenkasse bereits vor. Sie entscheidet und informiert Sie; ein zweiter Antrag ist nicht nötig."
+        )
+    if not p.can_request_extraordinary_cancellation():
+        return _("Für diese Teilnahme ist eine Kündigung aus wichtigem Grund nicht möglich (Status: %(status)s).") % {
+            "status": p.get_status_display()
+        }
+    return None
+
+
+def _doctor_change_refusal(p: Participation, *, pending: bool) -> str | None:
+    if pending:
+        return _(
+            "Ein Praxiswechsel ist bereits beantragt oder vorgemerkt. Sobald er erledigt ist, können Sie erneut wechseln."
+        )
+    if not p.can_request_doctor_change():
+        return _("Für diese Teilnahme ist kein Praxiswechsel möglich (Status: %(status)s).") % {
+            "status": p.get_status_display()
+        }
+    return None
 
 
 @login_required
@@ -370,6 +410,10 @@ def doctor_change(request: HttpRequest, pk: int) -> HttpResponse:
     p = selectors.participation_for_user_or_404(request.user, pk)
     if p.provider_id is None or p.is_dmp:
         raise Http404("No doctor to change")
+    doctor_requests, _cancel_requests = selectors.pending_requests(p)
+    refusal = _doctor_change_refusal(p, pending=bool(doctor_requests))
+    if refusal is not None:
+        return render(request, "enrollment/doctor_change.html", {"p": p, "refusal": refusal})
     now = timezone.now()
     today = timezone.localdate(now)
     needs_reason = p.doctor_change_needs_reason(on=today)

@@ -103,10 +103,14 @@ def test_journey_register_find_hzv_declare_receipt_revoke(page, live_server, dem
     assert participation.revocation_deadline.strftime("%d.%m.%Y") + ", 24:00 Uhr" in text
     assert "Klaus Koch" in text and "Z987654321" in text
 
-    # Revoke: one button, no reason.
-    page.get_by_role("button", name="Jetzt widerrufen").click()
+    # Revoke: the consequences first, then a confirmation; no reason asked.
+    page.get_by_role("link", name="Jetzt widerrufen").click()
+    assert "Was der Widerruf bewirkt" in page.content()
+    assert_no_axe_violations(page)
+    page.get_by_label("Ja, ich widerrufe meine Erklärung.").check()
+    page.get_by_role("button", name="Verbindlich widerrufen").click()
     assert "Ihr Widerruf ist eingegangen" in page.content()
-    assert page.get_by_role("button", name="Jetzt widerrufen").count() == 0
+    assert page.get_by_role("link", name="Jetzt widerrufen").count() == 0
     participation.refresh_from_db()
     assert participation.status == "revoked"
     assert_no_axe_violations(page)
@@ -136,7 +140,7 @@ def test_journey_window_passed_then_cancel(page, live_server, demo_data, assert_
     page.goto(f"{live_server.url}/teilnahme/")
     assert_no_axe_violations(page)
     page.get_by_role("link", name="Hausarztprogramm der AOK Baden-Württemberg").click()
-    assert page.get_by_role("button", name="Jetzt widerrufen").count() == 0
+    assert page.get_by_role("link", name="Jetzt widerrufen").count() == 0
     assert "Widerruf nicht mehr möglich" in page.content()
     assert p.revocation_deadline.strftime("%d.%m.%Y") in page.content()
     assert_no_axe_violations(page)
@@ -182,7 +186,9 @@ def test_wizard_and_revoke_work_without_javascript(page_nojs, live_server, demo_
     anna = InsuredPerson.objects.get(kvnr="A123456780")
     participation = Participation.objects.get(person=anna, program__slug="hausarztprogramm-aok-bw")
     page.wait_for_url(f"**/teilnahme/{participation.pk}/")
-    page.get_by_role("button", name="Jetzt widerrufen").click()
+    page.get_by_role("link", name="Jetzt widerrufen").click()
+    page.get_by_label("Ja, ich widerrufe meine Erklärung.").check()
+    page.get_by_role("button", name="Verbindlich widerrufen").click()
     assert "Ihr Widerruf ist eingegangen" in page.content()
     participation.refresh_from_db()
     assert participation.status == "revoked"

@@ -17,7 +17,6 @@ from tests.fixtures.enrollment import ALL_CONSENTS, at, declare
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-
 ]
 
 

@@ -203,7 +203,13 @@ def test_status_page_shows_countdown_and_revoke_button(client, bv, person):
     assert "in der Widerrufsfrist" in page
     assert p.revocation_deadline.strftime("%d.%m.%Y") in page
     assert reverse("enrollment:revoke", kwargs={"pk": p.pk}) in page
-    response = client.post(reverse("enrollment:revoke", kwargs={"pk": p.pk}))
+    confirm_page = client.get(reverse("enrollment:revoke", kwargs={"pk": p.pk})).content.decode()
+    assert "Was der Widerruf bewirkt" in confirm_page and "Verbindlich widerrufen" in confirm_page
+    unconfirmed = client.post(reverse("enrollment:revoke", kwargs={"pk": p.pk}))
+    assert unconfirmed.status_code == 200 and "Bitte bestätigen Sie den Widerruf." in unconfirmed.content.decode()
+    p.refresh_from_db()
+    assert p.status == Status.SUBMITTED
+    response = client.post(reverse("enrollment:revoke", kwargs={"pk": p.pk}), {"confirm": "on"})
     assert response.status_code == 302
     p.refresh_from_db()
     assert p.status == Status.REVOKED
@@ -220,7 +226,8 @@ def test_status_page_after_deadline_explains_and_offers_cancellation(client, bv,
     assert "Widerruf nicht mehr möglich" in page
     assert reverse("enrollment:cancel", kwargs={"pk": p.pk}) in page
     # A stale form posted anyway is refused with the reason.
-    response = client.post(reverse("enrollment:revoke", kwargs={"pk": p.pk}), follow=True)
+    assert "Widerrufsfrist endete" in client.get(reverse("enrollment:revoke", kwargs={"pk": p.pk})).content.decode()
+    response = client.post(reverse("enrollment:revoke", kwargs={"pk": p.pk}), {"confirm": "on"}, follow=True)
     assert "Widerrufsfrist endete" in response.content.decode()
     p.refresh_from_db()
     assert p.status == Status.ACTIVE
@@ -401,3 +408,47 @@ def test_dashboard_query_count_does_not_grow(client, aoks, django_assert_num_que
     with django_assert_num_queries(4):
         response = client.get(url)
     assert response.content.decode().count('href="/teilnahme/') >= 12
+
+
+def test_action_pages_answer_a_get_with_a_page(client, bv, hzv, gp, person):
+    p = declare(hzv, person, gp, now=timezone.now())
+    client.force_login(person.user)
+    for name in ("revoke", "cancel", "cancel_extraordinary", "doctor_change"):
+        response = client.get(reverse(f"enrollment:{name}", kwargs={"pk": p.pk}))
+        assert response.status_code == 200, name
+        assert "<h1" in response.content.decode(), name
+
+
+def test_doctor_change_on_a_revoked_participation_says_so_before_the_form(client, hzv, gp, person):
+    p = declare(hzv, person, gp, now=timezone.now())
+    services.participation_revoke(participation=p, actor=person.user, now=timezone.now())
+    client.force_login(person.user)
+    page = client.get(reverse("enrollment:doctor_change", kwargs={"pk": p.pk})).content.decode()
+    assert "kein Praxiswechsel möglich" in page
+    assert 'name="provider"' not in page
+    assert "widerrufen" in page.lower()
+
+
+def test_a_second_doctor_change_request_is_refused_before_the_form(client, hzv, gp, second_gp, person):
+    p = declare(hzv, person, gp, now=timezone.now())
+    services.participation_request_doctor_change(
+        participation=p, actor=person.user, new_provider=second_gp, now=timezone.now(), reason="moved"
+    )
+    client.force_login(person.user)
+    page = client.get(reverse("enrollment:doctor_change", kwargs={"pk": p.pk})).content.decode()
+    assert "bereits beantragt oder vorgemerkt" in page
+    assert 'name="provider"' not in page
+
+
+def test_a_second_extraordinary_cancellation_request_is_refused_before_the_form(client, bv, person):
+    p = declare(bv, person, None, now=timezone.now() - dt.timedelta(days=60))
+    services.participation_start(participation=p, now=timezone.now() - dt.timedelta(days=40))
+    client.force_login(person.user)
+    url = reverse("enrollment:cancel_extraordinary", kwargs={"pk": p.pk})
+    assert 'name="reason"' in client.get(url).content.decode()
+    services.participation_request_extraordinary_cancellation(
+        participation=p, actor=person.user, reason="moved", reason_text="", now=timezone.now()
+    )
+    page = client.get(url).content.decode()
+    assert "liegt Ihrer Krankenkasse bereits vor" in page
+    assert 'name="reason"' not in page
