@@ -126,6 +126,8 @@ def publish(request, fund_slug: str, year: int):
         raise Http404("Not allowed")
     form = PublishForm(request.POST)
     if form.is_valid():
+        if form.cleaned_data["action"] == "withdraw" and not form.cleaned_data["confirm"]:
+            return render(request, "reports/withdraw_confirm.html", {"report_year": report_year})
         if form.cleaned_data["action"] == "publish":
             services.report_year_publish(report_year=report_year, now=now)
             messages.success(request, _("Der Bericht ist veröffentlicht und für alle lesbar."))

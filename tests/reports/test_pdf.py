@@ -238,3 +238,17 @@ def test_worker_in_another_language_renders_the_requested_language(
     report_file.refresh_from_db()
     assert report_file.status == ReportFile.Status.DONE, report_file.error
     assert rendered[0].startswith("Share of all applications")
+
+
+def test_pdf_says_keine_daten_where_the_page_does(aoks, client, django_capture_on_commit_callbacks):
+    """A report year without imported data: every table is empty, in the PDF as on the page."""
+    from reports.services import report_year_get_or_create
+
+    report_year = report_year_get_or_create(fund=aoks["aok-bw"], year=2024)
+    with django_capture_on_commit_callbacks(execute=True):
+        report_file = report_file_request(report_year=report_year, language="de", user=None, now=NOW)
+    report_file.refresh_from_db()
+    assert report_file.status == ReportFile.Status.DONE, report_file.error
+    text = " ".join(pdf_text(PdfReader(io.BytesIO(report_file.file.read()))))
+    assert "Keine Daten." in text
+    assert "Datenstand: Version" in text

@@ -138,7 +138,11 @@ def test_analyst_publishes_and_withdraws_only_their_funds_report(client, plus_20
     url = reverse("reports:publish", args=["aok-plus", 2023])
     client.force_login(plus_analyst)
     assert "Veröffentlichung zurückziehen" in client.get(_detail(plus_2023)).content.decode()
-    assert client.post(url, {"action": "withdraw"}).status_code == 302
+    asked = client.post(url, {"action": "withdraw"})
+    assert asked.status_code == 200 and "Veröffentlichung zurückziehen?" in asked.content.decode()
+    plus_2023.refresh_from_db()
+    assert plus_2023.published_at is not None  # nothing happens before the confirmation
+    assert client.post(url, {"action": "withdraw", "confirm": "on"}).status_code == 302
     plus_2023.refresh_from_db()
     assert plus_2023.published_at is None
     client.logout()
@@ -191,3 +195,9 @@ def test_pdf_is_generated_in_the_background_and_then_downloaded(
     assert b"".join(response.streaming_content) == b"%PDF-1.7 test"
     assert "transparenzbericht-aok-plus-2023.pdf" in response["Content-Disposition"]
     assert "PDF herunterladen (3 Seiten" in client.get(_detail(plus_2023)).content.decode()
+
+
+def test_report_page_labels_the_data_version_with_its_date(client, plus_2023):
+    page = client.get(_detail(plus_2023)).content.decode()
+    assert f"Datenstand: Version {plus_2023.data_version}" in page
+    assert f"Datenstand {plus_2023.data_version}." not in page
