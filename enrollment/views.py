@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.vary import vary_on_headers
 
-from enrollment import ics, receipts, selectors, services, timeline
+from enrollment import documents, ics, selectors, services, timeline
 from enrollment.eligibility import eligibility_for
 from enrollment.forms import (
     CancelConfirmForm,
@@ -32,7 +32,7 @@ from enrollment.forms import (
     RevokeConfirmForm,
 )
 from enrollment.lifecycle import EnrollmentError
-from enrollment.models import Channel, Participation, SignerKind
+from enrollment.models import Channel, DocumentKind, Participation, SignerKind
 from programs.models import Program, ProgramType
 from programs.terms.schedule import participation_schedule
 
@@ -260,6 +260,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "term": p.cancellation_term(on=today),
             "doctor_requests": doctor_requests,
             "cancel_requests": cancel_requests,
+            "confirmations": [d for d in p.documents.all() if d.kind != DocumentKind.RECEIPT],
             "can_change_doctor": p.can_request_doctor_change() and not doctor_requests,
             # While a revocation is possible the page offers that instead.
             "can_request_extraordinary": p.can_request_extraordinary_cancellation()
@@ -271,19 +272,26 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def receipt(request: HttpRequest, pk: int) -> HttpResponse:
+    """The receipt as issued with the declaration (stored once, never re-rendered)."""
     p = selectors.participation_for_user_or_404(request.user, pk)
-    now = timezone.now()
-    pdf = receipts.receipt_pdf(
-        p,
-        now=now,
-        context={
-            "deadline": p.revocation_deadline_detail(),
-            "start_rule_text": timeline.start_rule_text(p.contract),
-        },
-    )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="empfangsbestaetigung-{p.pk}.pdf"'
+    return _document_response(documents.receipt_for(p))
+
+
+@login_required
+def document(request: HttpRequest, pk: int, document_id: int) -> HttpResponse:
+    """A confirmation (revocation, cancellation, doctor change) as issued."""
+    p = selectors.participation_for_user_or_404(request.user, pk)
+    issued = p.documents.filter(pk=document_id).first()
+    if issued is None:
+        raise Http404("No such document")
+    return _document_response(issued)
+
+
+def _document_response(issued) -> HttpResponse:
+    response = HttpResponse(documents.read_verified(issued), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{issued.filename}"'
     response["Cache-Control"] = "private, no-store"
+    response["X-Document-SHA256"] = issued.sha256
     return response
 
 

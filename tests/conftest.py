@@ -61,3 +61,9 @@ def _fresh_page_cache():
     yield
     cache.clear()
     clear_local_pages()
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Stored documents (receipts, report PDFs) go to a fresh folder per test, never the repository."""
+    settings.MEDIA_ROOT = tmp_path / "media"

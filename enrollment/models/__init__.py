@@ -3,9 +3,10 @@
 confirmation), `participation` (the Teilnahmeerklärung, its lifecycle and events),
 `requests` (doctor change and extraordinary cancellation, decided by staff), `signin` (login
 locks as fund administrators see them), `links` (account links and legal representations
-recorded by staff)."""
+recorded by staff), `documents` (receipts and confirmations as issued)."""
 
 from enrollment.models.accounts import ActivationCode, EmailConfirmation
+from enrollment.models.documents import DocumentAlreadyIssued, DocumentKind, IssuedDocument
 from enrollment.models.links import PersonLinkEvent
 from enrollment.models.participation import (
     DECLARATION_CHANNELS,
@@ -34,7 +35,10 @@ __all__ = [
     "EmailConfirmation",
     "EventReason",
     "ImportantReason",
+    "DocumentAlreadyIssued",
+    "DocumentKind",
     "InstructionMethod",
+    "IssuedDocument",
     "InsuredPerson",
     "LegalRepresentation",
     "LoginLockout",

@@ -11,6 +11,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from enrollment import notifications
+from enrollment.documents import issue_document_on_commit
 from enrollment.lifecycle import ensure_transition
 from enrollment.models import (
     CancellationRequest,
@@ -53,7 +54,7 @@ def _record(
     text: str = "",
     data: Mapping | None = None,
 ) -> ParticipationEvent:
-    return ParticipationEvent.objects.create(
+    event = ParticipationEvent.objects.create(
         participation=participation,
         from_status=from_status,
         to_status=participation.status,
@@ -64,6 +65,9 @@ def _record(
         text=text,
         data=dict(data or {}),
     )
+    # A declaration, revocation, cancellation or doctor change issues its document once.
+    issue_document_on_commit(event)
+    return event
 
 
 def _move(

@@ -584,8 +584,9 @@ def test_declare_mail_is_sent_after_commit_without_health_data(
     person.user.email = "erika@example.org"
     person.user.save()
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        declare(hzv, person, gp, now=at(2026, 1, 10))
-    assert len(callbacks) == 1
+        p = declare(hzv, person, gp, now=at(2026, 1, 10))
+    assert len(callbacks) == 2  # the mail and the receipt, both after the commit
+    assert p.documents.get().kind == "receipt"
     assert len(mailoutbox) == 1
     mail = mailoutbox[0]
     assert mail.subject == "Ihre Erklärung ist eingegangen"

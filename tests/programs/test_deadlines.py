@@ -359,7 +359,10 @@ def test_normalize_lands_keeps_order_and_drops_duplicates():
     [
         (Shift(D(2027, 3, 27), ShiftKind.SATURDAY), "Samstag"),
         (Shift(D(2027, 1, 3), ShiftKind.SUNDAY), "Sonntag"),
-        (Shift(D(2027, 3, 26), ShiftKind.HOLIDAY, (Holiday("Karfreitag", ("BW",)),)), "Feiertag: Karfreitag (Baden-Württemberg)"),
+        (
+            Shift(D(2027, 3, 26), ShiftKind.HOLIDAY, (Holiday("Karfreitag", ("BW",)),)),
+            "Feiertag: Karfreitag (Baden-Württemberg)",
+        ),
         (
             Shift(D(2027, 3, 26), ShiftKind.HOLIDAY, (Holiday("Karfreitag", ("BW", "SN")),)),
             "Feiertag: Karfreitag (Baden-Württemberg, Sachsen)",
