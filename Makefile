@@ -45,13 +45,15 @@ migrate: install
 
 demo: migrate
 	$(PY) manage.py compilemessages --ignore=.venv >/dev/null
+	$(PY) manage.py import_regions -v 0
 	$(PY) manage.py seed_demo
 
 run: demo
 	@echo "Serving on http://127.0.0.1:$(PORT)  (stop with Ctrl+C); background tasks: manage.py db_worker"
-	@DEBUG=$${DEBUG:-true} $(PY) manage.py db_worker --no-reload -v 0 & worker=$$!; \
+	@export DEBUG=$${DEBUG:-true} SITE_URL=http://127.0.0.1:$(PORT); \
+	$(PY) manage.py db_worker --no-reload -v 0 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install
 	$(PY) manage.py compilemessages --ignore=.venv >/dev/null

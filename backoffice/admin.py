@@ -11,15 +11,18 @@ from django.utils.translation import gettext_lazy as _
 
 from backoffice.models import AccessLogEntry
 from backoffice.roles import FUND_ROLES
+from programs.admin_scoping import RULE, TenantAdmin, TenantInline, scoped_by
 from programs.models import StaffMembership
-from programs.scoping import funds_for_user, scope_to_fund
+from programs.scoping import funds_for_user, user_fund_id
 
 User = get_user_model()
 
 
 @admin.register(AccessLogEntry)
-class AccessLogEntryAdmin(admin.ModelAdmin):
+class AccessLogEntryAdmin(TenantAdmin):
     """Read-only; a fund administrator sees the accesses to their fund's insured persons."""
+
+    fund_path = "fund"
 
     list_display = ["at", "username", "person", "action", "record_label", "record_id", "path"]
     list_select_related = ["person"]
@@ -28,9 +31,6 @@ class AccessLogEntryAdmin(admin.ModelAdmin):
     date_hierarchy = "at"
     show_full_result_count = False
     raw_id_fields = ["user", "person"]
-
-    def get_queryset(self, request):
-        return scope_to_fund(super().get_queryset(request), request.user, "fund")
 
     @admin.display(description=_("Datenart"), ordering="record_type")
     def record_label(self, obj):
@@ -51,7 +51,8 @@ class AccessLogEntryAdmin(admin.ModelAdmin):
         return False
 
 
-class StaffMembershipInline(admin.StackedInline):
+class StaffMembershipInline(TenantInline, admin.StackedInline):
+    fund_path = "fund"
     model = StaffMembership
     fk_name = "user"
     can_delete = False
@@ -72,20 +73,26 @@ class StaffMembershipInline(admin.StackedInline):
 admin.site.unregister(User)
 
 
+@scoped_by("auth.User")
+def _staff_accounts_of_the_users_fund(qs, user):
+    """Accounts belong to a fund through their membership; insured persons' accounts and
+    superusers are the operator's."""
+    fund_id = user_fund_id(user)
+    if fund_id is None:
+        return qs.none()
+    return qs.filter(is_staff=True, is_superuser=False, membership__fund_id=fund_id)
+
+
 @admin.register(User)
-class StaffAccountAdmin(UserAdmin):
+class StaffAccountAdmin(TenantAdmin, UserAdmin):
     """Superusers manage every account. A fund administrator sees only the staff accounts of
     their fund, may give only the fund roles and never superuser status or single permissions."""
+
+    fund_path = RULE
 
     inlines = [StaffMembershipInline]
     list_display = ["username", "first_name", "last_name", "is_active", "is_staff", "membership"]
     list_select_related = ["membership__fund"]
-
-    def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        if request.user.is_superuser:
-            return qs
-        return scope_to_fund(qs.filter(is_staff=True, is_superuser=False), request.user, "membership__fund")
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -94,10 +101,11 @@ class StaffAccountAdmin(UserAdmin):
         hidden = {"is_superuser", "user_permissions", "is_staff"}
         return [(name, {**opts, "fields": [f for f in opts["fields"] if f not in hidden]}) for name, opts in fieldsets]
 
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
+    def _related_choices(self, db_field, request, queryset):
+        # Roles are the operator's groups; a fund administrator may hand out the fund roles only.
         if db_field.name == "groups" and not request.user.is_superuser:
-            kwargs["queryset"] = Group.objects.filter(name__in=FUND_ROLES)
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
+            return Group.objects.filter(name__in=FUND_ROLES)
+        return super()._related_choices(db_field, request, queryset)
 
     def save_model(self, request, obj, form, change):
         if not request.user.is_superuser:

@@ -45,6 +45,8 @@ class Role:
     models: dict[str, tuple[str, ...]]
     #: "app_label.codename" of permissions that exist only when an optional app is installed
     optional: tuple[str, ...] = field(default=())
+    #: "app_label.codename" of explicit decisions with their own permission (not view/add/change)
+    decisions: tuple[str, ...] = field(default=())
 
 
 CONTRACT_MANAGEMENT = Role(
@@ -74,7 +76,10 @@ ENROLLMENT = Role(
         "enrollment.doctorchangerequest": ("view", "change"),
         "enrollment.cancellationrequest": ("view", "change"),
         "enrollment.activationcode": ("view", "add"),
+        "enrollment.personlinkevent": VIEW,
     },
+    # Linking an account to a person and recording a legal representation (enrollment.services.links).
+    decisions=("enrollment.link_account", "enrollment.record_representation"),
 )
 ANALYSIS = Role(
     "Kassen-Analyse",
@@ -101,8 +106,8 @@ FUND_ADMINISTRATION = Role(
         "programs.staffmembership": ALL,
         "backoffice.accesslogentry": VIEW,
     },
-    # Unlocking locked-out accounts, if the brute-force protection (django-axes) is installed.
-    optional=("axes.view_accessattempt", "axes.delete_accessattempt"),
+    # Lifting login locks of the fund's accounts ("Anmeldesperren", enrollment.accounts.admin_lockout).
+    decisions=("enrollment.unlock_login",),
 )
 OPERATOR = Role(
     "Betrieb",
@@ -133,7 +138,7 @@ def codenames(role: Role) -> set[tuple[str, str]]:
         for label, actions in role.models.items()
         for action in actions
     }
-    return wanted | {tuple(p.split(".", 1)) for p in role.optional}
+    return wanted | {tuple(p.split(".", 1)) for p in role.optional + role.decisions}
 
 
 def role_permissions(role: Role) -> list[Permission]:

@@ -348,7 +348,7 @@ def main() -> None:
         "Cache invalidation: every save or delete of a program, contract, fund, fund region, provider or "
         "participation (and changes to a program's regions, prerequisites or exclusions, and the bulk methods "
         "of the program and contract managers) replaces the catalogue version that every cache key contains "
-        "(`programs/caching.py`, `programs/signals.py`); each process rereads the version at most once a second. "
+        "(`programs/caching.py`, `programs/signals.py`, `providers/signals.py`); each process rereads the version at most once a second. "
         "Several processes need a shared cache (the benchmark uses Django's file cache; production: Redis or "
         "memcached via `CACHE_URL`) — with the default per-process `locmem` cache a staff edit would reach only "
         "the process that saved it. Logged-in visitors are never served from the cache.",

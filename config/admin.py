@@ -1,19 +1,21 @@
-"""The staff back office: Django's admin, with a second factor honoured.
+"""The staff back office: Django's admin, behind a mandatory second factor.
 
-Staff sign in through the portal's own login (which asks for the TOTP code when the
-account has a confirmed device), never through a separate admin login that would skip it.
+Staff sign in through the portal's own login (password, then app code, recovery code or
+passkey), never through a separate admin login that would skip it. Every admin page (each goes
+through `admin_view` → `has_permission`) needs a session verified with a second factor: a staff
+member without one is sent to set it up, one with a device but an unverified session to sign in.
 """
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.apps import AdminConfig
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django_otp import user_has_device
 
 
 class PortalAdminSite(admin.AdminSite):
@@ -22,14 +24,27 @@ class PortalAdminSite(admin.AdminSite):
     index_title = _("Verwaltung der Kasse")
 
     def has_permission(self, request) -> bool:
-        user = request.user
-        if not super().has_permission(request):
-            return False
-        # An account that set up a second factor must have passed it in this session.
-        return not user_has_device(user, confirmed=True) or user.is_verified()
+        # Staff and superusers: only in a session verified with a second factor.
+        return super().has_permission(request) and request.user.is_verified()
 
     def login(self, request, extra_context=None):
-        target = request.GET.get("next") or reverse("admin:index")
+        from enrollment.accounts.second_factor import has_second_factor, second_factor_required
+
+        target = request.GET.get("next") or ""
+        if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+            target = ""
+        target = target or reverse("admin:index")
+        user = request.user
+        if second_factor_required(user) and not has_second_factor(user):
+            messages.info(
+                request, gettext("Für die Verwaltung ist ein zweiter Faktor Pflicht. Bitte richten Sie ihn jetzt ein.")
+            )
+            return redirect(f"{reverse('accounts:totp_setup')}?{urlencode({'next': target})}")
+        if second_factor_required(user):
+            messages.info(
+                request,
+                gettext("Bitte melden Sie sich erneut an und bestätigen Sie die Anmeldung mit Ihrem zweiten Faktor."),
+            )
         return redirect(f"{reverse('login')}?{urlencode({'next': target})}")
 
     def index(self, request, extra_context=None):
@@ -42,3 +57,9 @@ class PortalAdminSite(admin.AdminSite):
 
 class PortalAdminConfig(AdminConfig):
     default_site = "config.admin.PortalAdminSite"
+
+    def ready(self):
+        super().ready()  # autodiscover: every app's admin.py registers its TenantAdmins
+        from programs import admin_scoping  # registers the tenancy check; needs the app registry
+
+        admin_scoping.wrap_operator_only(admin.site)

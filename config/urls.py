@@ -1,8 +1,10 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.shortcuts import redirect
 from django.urls import include, path
 
+from config.health import healthz
 from enrollment.accounts import views as account_views
 from programs import views as program_views
 
@@ -15,9 +17,17 @@ urlpatterns = [
     path("konto/anmelden/", account_views.LoginView.as_view(), name="login"),
     path("konto/abmelden/", auth_views.LogoutView.as_view(), name="logout"),
     path("konto/", include("enrollment.accounts.urls", namespace="accounts")),
+    path("konto/passkey/", include("django_otp_webauthn.urls", namespace="otp_webauthn")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("legal.urls")),
     path("verwaltung/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
+    # Browsers ask for /favicon.ico on their own; answer with the portal's icon (whitenoise
+    # serves the unhashed name too, so no manifest is needed to build this URL).
+    path("favicon.ico", lambda request: redirect(f"{settings.STATIC_URL}img/favicon.svg", permanent=True)),
 ]
+
+handler500 = "config.errors.server_error"
 
 if settings.DEBUG:
     from django.conf.urls.static import static

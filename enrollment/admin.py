@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from enrollment import services
 from enrollment.accounts.admin import issue_activation_codes
 from enrollment.admin_display import consents_text, event_data_text
-from enrollment.deadlines import BERLIN
+from enrollment.admin_links import AccountLinkAdminMixin, LegalRepresentationAdminBase, RepresentationInline
 from enrollment.forms import (
     ConfirmDoctorForm,
     DecisionForm,
@@ -28,7 +28,7 @@ from enrollment.forms import (
     PaperDeclarationForm,
     RejectForm,
 )
-from enrollment.lifecycle import EnrollmentError, Status, can_transition
+from enrollment.lifecycle import STARTABLE_STATUSES, EnrollmentError, Status
 from enrollment.models import (
     CancellationRequest,
     DoctorChangeRequest,
@@ -40,37 +40,29 @@ from enrollment.models import (
     RequestDecision,
 )
 from programs.admin import FundScopedAdmin
+from programs.admin_scoping import TenantInline
 from programs.models import Contract
 from programs.scoping import scope_to_fund
-
-
-class RepresentationInline(admin.TabularInline):
-    model = LegalRepresentation
-    fk_name = "represented"
-    extra = 0
-    autocomplete_fields = ["representative"]
+from programs.terms.deadlines import BERLIN
 
 
 @admin.register(InsuredPerson)
-class InsuredPersonAdmin(FundScopedAdmin):
+class InsuredPersonAdmin(AccountLinkAdminMixin, FundScopedAdmin):
     list_display = ["kvnr", "last_name", "first_name", "birth_date", "postal_code", "city", "fund"]
     list_select_related = ["fund"]
     search_fields = ["kvnr", "last_name", "first_name", "postal_code"]
     list_filter = ["land"]
-    raw_id_fields = ["user", "gemeinde"]
+    raw_id_fields = ["gemeinde"]
     inlines = [RepresentationInline]
     show_full_result_count = False
     actions = [issue_activation_codes]
 
 
 @admin.register(LegalRepresentation)
-class LegalRepresentationAdmin(admin.ModelAdmin):
-    list_display = ["representative", "represented", "kind"]
+class LegalRepresentationAdmin(LegalRepresentationAdminBase):
+    list_display = ["representative", "represented", "kind", "valid_from", "valid_until"]
     autocomplete_fields = ["representative", "represented"]
     list_select_related = ["representative", "represented"]
-
-    def get_queryset(self, request):
-        return scope_to_fund(super().get_queryset(request), request.user, "represented__fund")
 
 
 # --- participations (Teilnahmen): read-only records, every change through a service -------------
@@ -90,7 +82,8 @@ def _moment(day: dt.date, now: dt.datetime) -> dt.datetime:
     )
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(TenantInline, admin.TabularInline):
+    fund_path = "participation__contract__fund"
     extra = 0
     can_delete = False
     show_change_link = False
@@ -182,9 +175,7 @@ def confirm_doctor_today(modeladmin, request, queryset):
 def start_due(modeladmin, request, queryset):
     now = timezone.now()
     done = 0
-    for participation in queryset.filter(
-        status__in=[Status.SUBMITTED, Status.AWAITING_START], start_date__lte=timezone.localdate(now)
-    ):
+    for participation in queryset.filter(status__in=STARTABLE_STATUSES, start_date__lte=timezone.localdate(now)):
         try:
             services.participation_start(participation=participation, now=now, actor=request.user)
             done += 1
@@ -316,14 +307,10 @@ class ParticipationAdmin(FundScopedAdmin):
             return "–"
         links = []
         for name, label, allowed in (
-            ("confirm_doctor", gettext("Ärztliche Bestätigung erfassen"), obj.status == Status.AWAITING_DOCTOR),
-            (
-                "instruction",
-                gettext("Belehrung nachtragen"),
-                obj.status == Status.SUBMITTED and obj.instructed_at is None and not obj.is_dmp,
-            ),
-            ("reject", gettext("Ablehnen"), can_transition(obj.status, Status.REJECTED)),
-            ("end", gettext("Beenden"), obj.status == Status.ACTIVE),
+            ("confirm_doctor", gettext("Ärztliche Bestätigung erfassen"), obj.can_confirm_doctor()),
+            ("instruction", gettext("Belehrung nachtragen"), obj.can_record_instruction()),
+            ("reject", gettext("Ablehnen"), obj.can_reject()),
+            ("end", gettext("Beenden"), obj.can_end_early()),
         ):
             if allowed:
                 links.append((reverse(f"admin:enrollment_participation_{name}", args=[obj.pk]), label))
@@ -513,7 +500,7 @@ class _RequestAdmin(FundScopedAdmin):
 
     @admin.display(description=_("Entscheidung treffen"))
     def decide_link(self, obj):
-        if obj is None or obj.decision != RequestDecision.PENDING:
+        if obj is None or not obj.can_decide():
             return "–"
         info = self.model._meta.app_label, self.model._meta.model_name
         return format_html(
@@ -596,3 +583,6 @@ class CancellationRequestAdmin(_RequestAdmin):
             note=data["note"],
             effective_date=data["effective_date"],
         )
+
+
+from enrollment.accounts import admin_lockout  # noqa: E402,F401 - registers "Anmeldesperren"

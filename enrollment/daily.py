@@ -17,7 +17,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from enrollment import services
-from enrollment.lifecycle import EnrollmentError, Status
+from enrollment.lifecycle import (
+    DOCTOR_CHANGE_STATUSES,
+    STARTABLE_STATUSES,
+    TERM_RUNNING_STATUSES,
+    EnrollmentError,
+    Status,
+)
 from enrollment.models import DoctorChangeRequest, Participation, RequestDecision
 
 
@@ -81,7 +87,7 @@ def _steps(*, now: dt.datetime, report: DailyReport) -> None:
         )
 
     # 2. Start date reached: → active.
-    for p in base.filter(status__in=[Status.AWAITING_START, Status.SUBMITTED], start_date__lte=today):
+    for p in base.filter(status__in=STARTABLE_STATUSES, start_date__lte=today):
         _run("begonnen", report, _label(p), services.participation_start, participation=p, now=now)
 
     # 3. Approved doctor changes whose date arrived.
@@ -90,7 +96,7 @@ def _steps(*, now: dt.datetime, report: DailyReport) -> None:
             decision=RequestDecision.APPROVED,
             applied_at__isnull=True,
             effective_date__lte=today,
-            participation__status__in=[Status.SUBMITTED, Status.AWAITING_START, Status.ACTIVE],
+            participation__status__in=DOCTOR_CHANGE_STATUSES,
         )
         .select_related("participation__person")
         .order_by("pk")
@@ -102,7 +108,7 @@ def _steps(*, now: dt.datetime, report: DailyReport) -> None:
 
     # 4. Cancellation deadline passed without cancellation: renew (or, without renewal,
     #    end when the term is over).
-    renewable = base.filter(status__in=[Status.AWAITING_START, Status.ACTIVE], cancel_by__lt=today).filter(
+    renewable = base.filter(status__in=TERM_RUNNING_STATUSES, cancel_by__lt=today).filter(
         contract__renewal_months__gt=0
     )
     for p in renewable:
@@ -129,7 +135,7 @@ def _steps(*, now: dt.datetime, report: DailyReport) -> None:
     window_start = today
     window_end = today + services.REMINDER_BEFORE
     for p in base.filter(
-        status__in=[Status.AWAITING_START, Status.ACTIVE],
+        status__in=TERM_RUNNING_STATUSES,
         cancel_by__gte=window_start,
         cancel_by__lte=window_end,
         contract__renewal_months__gt=0,

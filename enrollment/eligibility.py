@@ -1,9 +1,11 @@
 """May this person take part in this program now? Every reason, for the wizard and the service.
 
-Combines three sources, each answering with reasons (never a bare yes/no):
+Combines three sources, each answering with `programs.eligibility.Check`s (never a bare
+yes/no; one type for the catalogue's reasons and the declaration's checks):
 1. `programs.eligibility.check_eligibility` — the catalogue rules (age at the start date,
-   place of residence and region restriction, fund, prerequisite programs running, exclusions
-   by running participations);
+   place of residence and region restriction, fund, prerequisite programs running); its
+   "already taking part" and exclusion rules are left to 3., which sees more (open, not
+   only running participations), so no rule is checked twice;
 2. `enrollment.representation.can_declare_for` — may this account declare for this person
    (§ 36 SGB I); skipped for paper declarations, where staff record who signed;
 3. the checks here over the person's *open* participations (also those not yet started): no
@@ -24,17 +26,11 @@ from django.utils.translation import gettext as _
 
 from enrollment.lifecycle import OPEN_STATUSES
 from enrollment.models import InsuredPerson, Participation
-from enrollment.schedule import participation_schedule
+from enrollment.selectors import running_program_ids
+from programs.eligibility import Check, ReasonCode, age_range_text, check_eligibility, region_text
 from programs.models import Contract, Fund, Program, ProgramType
-
-
-@dataclass(frozen=True)
-class Check:
-    """One rule and its outcome; `message` explains it in plain German either way."""
-
-    code: str
-    ok: bool
-    message: str
+from programs.selectors import person_context_for_insured
+from programs.terms.schedule import participation_schedule
 
 
 @dataclass
@@ -149,13 +145,13 @@ def catalogue_checks(
     person: InsuredPerson, program: Program, contract: Contract, *, start_date: dt.date | None, on: dt.date
 ) -> list[Check]:
     """Age at the start date, place of residence / region restriction, fund, prerequisites and
-    exclusions by running participations — `programs.eligibility.check_eligibility`, whose
-    reasons only speak against; the positive lines are added here so every rule shows."""
-    from programs.eligibility import PersonContext, ReasonCode, age_range_text, check_eligibility, region_text
-
+    prerequisites by running participations — `programs.eligibility.check_eligibility`, whose
+    reasons only speak against; the positive lines are added here so every rule shows.
+    "Already taking part" and exclusions are `participation_checks` (over open participations),
+    so the catalogue leaves them out."""
     day = start_date or on
-    ctx = PersonContext.for_person(person, on=on, start_date=day)
-    result = check_eligibility(program, ctx, on=day)
+    ctx = person_context_for_insured(person, on=day, active_program_ids=running_program_ids(person))
+    result = check_eligibility(program, ctx, on=day, own_participations=False)
     failed = {reason.code for reason in result.reasons}
     checks: list[Check] = []
     has_age_limit = program.min_age is not None or program.max_age is not None
@@ -255,11 +251,5 @@ def eligibility_for(
         result.signer = decision.signer
         result.inform_representatives = decision.inform_representatives
         result.representatives = decision.representatives
-    reported = {c.code for c in result.checks if not c.ok}
-    for check in participation_checks(person, program):
-        duplicate = (check.code == "no_duplicate" and "already_enrolled" in reported) or (
-            check.code == "no_excluded" and "excluded" in reported
-        )
-        if not (duplicate and not check.ok):
-            result.checks.append(check)
+    result.checks.extend(participation_checks(person, program))
     return result

@@ -99,6 +99,13 @@ class CancelConfirmForm(forms.Form):
     )
 
 
+class RevokeConfirmForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("Ja, ich widerrufe meine Erklärung."),
+        error_messages={"required": _("Bitte bestätigen Sie den Widerruf.")},
+    )
+
+
 class ImportantReasonForm(forms.Form):
     """A wichtiger Grund: one of the structured reasons, text required for "other"."""
 

@@ -2,8 +2,17 @@
 
 All-day events, so a calendar shows the day the same way in every time zone; the
 revocation event says "bis 24:00 Uhr". Stable UIDs let a repeated import update the entries
-instead of duplicating them. No program name in the summary (calendars are often shared);
-the description links to the status page.
+instead of duplicating them.
+
+The summary names the program, so the entry is understandable on its own — except for a
+DMP, whose title names a condition: calendars are often shared or synchronised to other
+devices, so a DMP's summary says "Behandlungsprogramm (DMP)" and only the description (seen
+when the entry is opened) carries the title. The deadlines a person acts on (last day to
+revoke, last day for a cancellation to arrive) carry a reminder three days before.
+
+When a participation is revoked or rejected, the file keeps the same UIDs with
+`STATUS:CANCELLED` and a higher `SEQUENCE`: importing it again removes the entries instead
+of leaving a start date that will never come.
 """
 
 from __future__ import annotations
@@ -13,8 +22,18 @@ import datetime as dt
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from enrollment.lifecycle import Status
+from enrollment.lifecycle import (
+    BOUND_STATUSES,
+    DECLARED_STATUSES,
+    ENDING_STATUSES,
+    RENEWABLE_STATUSES,
+    VOID_STATUSES,
+)
 from enrollment.models import Participation
+from programs.models import ProgramType
+
+#: Days before a deadline the calendar reminds the person.
+REMINDER_DAYS = 3
 
 
 def _escape(text: str) -> str:
@@ -40,7 +59,9 @@ def _fold(line: str) -> str:
 def deadline_events(p: Participation) -> list[tuple[str, dt.date, str, str]]:
     """(uid-suffix, day, summary, description) for every date still relevant."""
     events = []
-    if p.status in (Status.SUBMITTED, Status.AWAITING_START, Status.ACTIVE) and p.revocation_deadline:
+    if p.status in VOID_STATUSES:
+        return []
+    if p.status in DECLARED_STATUSES and p.revocation_deadline:
         events.append(
             (
                 "widerruf",
@@ -50,9 +71,9 @@ def deadline_events(p: Participation) -> list[tuple[str, dt.date, str, str]]:
                 % {"day": formats.date_format(p.revocation_deadline, "d.m.Y")},
             )
         )
-    if p.start_date and p.status in (Status.SUBMITTED, Status.AWAITING_START, Status.ACTIVE, Status.ENDING):
+    if p.start_date and p.status in BOUND_STATUSES:
         events.append(("beginn", p.start_date, _("Beginn der Teilnahme"), ""))
-    if p.status in (Status.AWAITING_START, Status.ACTIVE, Status.SUBMITTED) and p.cancel_by:
+    if p.status in RENEWABLE_STATUSES and p.cancel_by:
         events.append(
             (
                 f"kuendigung-{p.cancel_by.isoformat()}",
@@ -62,11 +83,34 @@ def deadline_events(p: Participation) -> list[tuple[str, dt.date, str, str]]:
                 % {"end": formats.date_format(p.term_end, "d.m.Y")},
             )
         )
-    if p.binding_end and p.status in (Status.SUBMITTED, Status.AWAITING_START, Status.ACTIVE, Status.ENDING):
+    if p.binding_end and p.status in BOUND_STATUSES:
         events.append(("bindung", p.binding_end, _("Ende der Mindestbindung"), ""))
-    if p.end_date and p.status in (Status.ENDING, Status.ENDED):
+    if p.end_date and p.status in ENDING_STATUSES:
         events.append(("ende", p.end_date, _("Letzter Tag der Teilnahme"), ""))
     return events
+
+
+def _cancelled_events(p: Participation) -> list[tuple[str, dt.date, str, str]]:
+    """The entries an earlier download may have put into a calendar, to be cancelled."""
+    events = []
+    if p.revocation_deadline:
+        events.append(("widerruf", p.revocation_deadline, _("Letzter Tag für einen Widerruf"), ""))
+    if p.start_date:
+        events.append(("beginn", p.start_date, _("Beginn der Teilnahme"), ""))
+    if p.cancel_by:
+        events.append(
+            (f"kuendigung-{p.cancel_by.isoformat()}", p.cancel_by, _("Letzter Tag für eine Kündigung (Eingang)"), "")
+        )
+    if p.binding_end:
+        events.append(("bindung", p.binding_end, _("Ende der Mindestbindung"), ""))
+    return events
+
+
+def _program_label(p: Participation) -> str:
+    program = p.contract.program
+    if program.program_type == ProgramType.DMP:
+        return _("Behandlungsprogramm (DMP)")
+    return program.title
 
 
 def participation_ics(p: Participation, *, now: dt.datetime, link: str, host: str = "versorgungslotse") -> str:
@@ -78,19 +122,36 @@ def participation_ics(p: Participation, *, now: dt.datetime, link: str, host: st
         "CALSCALE:GREGORIAN",
         "METHOD:PUBLISH",
     ]
-    for suffix, day, summary, description in deadline_events(p):
-        text = f"{description}\n{link}".strip()
+    void = p.status in VOID_STATUSES
+    label = _program_label(p)
+    title = p.contract.program.title
+    for suffix, day, summary, description in _cancelled_events(p) if void else deadline_events(p):
+        if void:
+            description = _("Diese Teilnahme besteht nicht mehr (%(status)s); der Termin entfällt.") % {
+                "status": p.get_status_display()
+            }
+        text = f"{title}\n{description}\n{link}".strip()
         lines += [
             "BEGIN:VEVENT",
             f"UID:teilnahme-{p.pk}-{suffix}@{host}",
             f"DTSTAMP:{stamp}",
+            f"SEQUENCE:{1 if void else 0}",
+            f"STATUS:{'CANCELLED' if void else 'CONFIRMED'}",
             f"DTSTART;VALUE=DATE:{day:%Y%m%d}",
             f"DTEND;VALUE=DATE:{day + dt.timedelta(days=1):%Y%m%d}",
-            f"SUMMARY:{_escape(summary)}",
+            f"SUMMARY:{_escape(f'{label}: {summary}')}",
             f"DESCRIPTION:{_escape(text)}",
             f"URL:{link}",
             "TRANSP:TRANSPARENT",
-            "END:VEVENT",
         ]
+        if not void and (suffix == "widerruf" or suffix.startswith("kuendigung")):
+            lines += [
+                "BEGIN:VALARM",
+                "ACTION:DISPLAY",
+                f"TRIGGER:-P{REMINDER_DAYS}D",
+                f"DESCRIPTION:{_escape(f'{label}: {summary}')}",
+                "END:VALARM",
+            ]
+        lines.append("END:VEVENT")
     lines.append("END:VCALENDAR")
     return "\r\n".join(_fold(line) for line in lines) + "\r\n"

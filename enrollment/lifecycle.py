@@ -88,6 +88,42 @@ REVOCABLE_STATUSES: tuple[str, ...] = (
 #: Statuses from which an ordinary cancellation (Kündigung) is possible.
 CANCELLABLE_STATUSES: tuple[str, ...] = (Status.AWAITING_START, Status.ACTIVE)
 
+#: Declared, not waiting for a doctor and not cancelled: the revocation window is shown, the
+#: running term renews unless cancelled by `cancel_by`, the doctor may be changed.
+DECLARED_STATUSES: tuple[str, ...] = (Status.SUBMITTED, Status.AWAITING_START, Status.ACTIVE)
+
+#: Statuses in which a doctor change may be requested (`Participation.can_request_doctor_change`).
+DOCTOR_CHANGE_STATUSES: tuple[str, ...] = DECLARED_STATUSES
+
+#: Statuses in which `participation_renew` may move the term on.
+RENEWABLE_STATUSES: tuple[str, ...] = DECLARED_STATUSES
+
+#: The revocation window is over or never mattered and the term runs: the daily run renews
+#: these and reminds of the next cancellation deadline.
+TERM_RUNNING_STATUSES: tuple[str, ...] = (Status.AWAITING_START, Status.ACTIVE)
+
+#: Statuses that begin when their start date arrives (the daily run and staff start them).
+STARTABLE_STATUSES: tuple[str, ...] = (Status.SUBMITTED, Status.AWAITING_START)
+
+#: Statuses that carry a start date (reports count these as started at their start date).
+STARTED_STATUSES: tuple[str, ...] = (Status.AWAITING_START, Status.ACTIVE, Status.ENDING, Status.ENDED)
+
+#: Statuses in which the participation has actually begun.
+BEGUN_STATUSES: tuple[str, ...] = (Status.ACTIVE, Status.ENDING, Status.ENDED)
+
+#: Statuses with a known last day of participation (`end_date`).
+ENDING_STATUSES: tuple[str, ...] = (Status.ENDING, Status.ENDED)
+
+#: Declared and not yet over, with a fixed start: the start and the end of the binding are
+#: still dates to remember.
+BOUND_STATUSES: tuple[str, ...] = (Status.SUBMITTED, Status.AWAITING_START, Status.ACTIVE, Status.ENDING)
+
+#: Statuses from which an extraordinary cancellation (wichtiger Grund) may be requested.
+EXTRAORDINARY_CANCELLABLE_STATUSES: tuple[str, ...] = (Status.AWAITING_START, Status.ACTIVE, Status.ENDING)
+
+#: Void from the start: revoked or rejected (distinct from "ended").
+VOID_STATUSES: tuple[str, ...] = (Status.REVOKED, Status.REJECTED)
+
 
 class EnrollmentError(Exception):
     """A domain rule refused an action; `str(error)` is a clear German message for people."""

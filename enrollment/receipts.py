@@ -39,14 +39,19 @@ def _font_css() -> str:
 
 
 def receipt_pdf(participation: Participation, *, now: dt.datetime, context: dict) -> bytes:
-    from weasyprint import CSS, HTML
-    from weasyprint.text.fonts import FontConfiguration
-
-    font_config = FontConfiguration()
     html = render_to_string(
         "enrollment/receipt_pdf.html",
         {**context, "p": participation, "now": now, "LANGUAGE_CODE": translation.get_language() or "de"},
     )
+    return html_pdf(html)
+
+
+def html_pdf(html: str) -> bytes:
+    """A tagged PDF (PDF/UA-1) of one of the people's documents, in the receipts' layout."""
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    font_config = FontConfiguration()
     stylesheet = CSS(string=_font_css() + RECEIPT_CSS, font_config=font_config)
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
         stylesheets=[stylesheet], font_config=font_config, pdf_variant="pdf/ua-1"

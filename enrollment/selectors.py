@@ -1,19 +1,35 @@
-"""Reads of insured persons that check who may see whom.
+"""Reads of the enrollment app: persons, participations, pending requests, providers to choose.
 
 Invariant: a signed-in user reaches only their own `InsuredPerson` and the persons they
-legally represent on the given day (`LegalRepresentation` valid on that day). Everything
-else is a 404, never a 403, so the existence of other records is not revealed.
+legally represent on the given day (`LegalRepresentation` valid on that day), and only the
+participations of those persons (fetched with the allowed persons in the filter).
+Everything else is a 404, never a 403, so the existence of other records is not revealed.
+Words for people (the status page's timeline) live in `enrollment.timeline`.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from enrollment.models import InsuredPerson, LegalRepresentation
+from enrollment.lifecycle import OPEN_STATUSES, RUNNING_STATUSES
+from enrollment.models import (
+    CancellationRequest,
+    DoctorChangeRequest,
+    InsuredPerson,
+    LegalRepresentation,
+    Participation,
+    ParticipationEvent,
+    RequestDecision,
+)
+from programs.eligibility import EligibilityResult
+from programs.models import Contract, ProgramType
+from providers.models import Provider, ProviderKind
 
 
 def _valid_on(day: date, prefix: str = "") -> Q:
@@ -64,3 +80,171 @@ def own_person(user) -> InsuredPerson | None:
     if not getattr(user, "is_authenticated", False):
         return None
     return InsuredPerson.objects.filter(user=user).select_related("fund", "land").first()
+
+
+# --- participations ---------------------------------------------------------------------------
+
+
+def participations_for_user(user, *, on: dt.date | None = None) -> QuerySet[Participation]:
+    """Participations of every person the user may act for (no data of anybody else)."""
+    person_ids = [p.pk for p in persons_for_user(user, on_date=on)] if getattr(user, "is_authenticated", False) else []
+    return Participation.objects.filter(person_id__in=person_ids).select_related(
+        "person", "contract__program", "contract__fund", "provider", "signer"
+    )
+
+
+def participation_for_user_or_404(user, pk: int) -> Participation:
+    participation = participations_for_user(user).filter(pk=pk).first()
+    if participation is None:
+        raise Http404("No such participation")
+    return participation
+
+
+@dataclass
+class PersonParticipations:
+    person: InsuredPerson
+    is_self: bool
+    participations: list[Participation]
+
+
+def dashboard(user, *, now: dt.datetime) -> list[PersonParticipations]:
+    """ "Mein Bereich": the user's own participations first, then each represented person's,
+    each with `state_label` (the display state at `now`, e.g. "in der Widerrufsfrist").
+    Two queries, whatever the number of persons and participations."""
+    persons = persons_for_user(user)
+    by_person: dict[int, list[Participation]] = {p.pk: [] for p in persons}
+    for participation in (
+        Participation.objects.filter(person_id__in=list(by_person))
+        .select_related("contract__program", "provider")
+        .order_by("-declared_at", "-pk")
+    ):
+        participation.state_label = participation.display_state_label(now=now)
+        by_person[participation.person_id].append(participation)
+    return [
+        PersonParticipations(person=p, is_self=p.user_id == user.pk, participations=by_person[p.pk]) for p in persons
+    ]
+
+
+def events_of(participation: Participation) -> list[ParticipationEvent]:
+    return list(participation.events.select_related("actor").order_by("at", "pk"))
+
+
+def pending_requests(participation: Participation) -> tuple[list[DoctorChangeRequest], list[CancellationRequest]]:
+    doctor = list(
+        DoctorChangeRequest.objects.filter(participation=participation)
+        .filter(Q(decision=RequestDecision.PENDING) | Q(decision=RequestDecision.APPROVED, applied_at__isnull=True))
+        .select_related("new_provider")
+    )
+    cancel = list(CancellationRequest.objects.filter(participation=participation, decision=RequestDecision.PENDING))
+    return doctor, cancel
+
+
+# --- providers to choose ------------------------------------------------------------------------
+
+
+def participating_providers(contract: Contract, *, on: dt.date) -> QuerySet[Provider]:
+    """Providers taking part in the contract on `on`; HzV: only GP practices and MVZ."""
+    qs = Provider.objects.filter(participations__contract=contract, participations__valid_from__lte=on).filter(
+        Q(participations__valid_until__isnull=True) | Q(participations__valid_until__gte=on)
+    )
+    if contract.program.program_type == ProgramType.HZV:
+        qs = qs.filter(kind__in=HZV_KINDS)
+    return qs.distinct()
+
+
+HZV_KINDS = (ProviderKind.GP_PRACTICE, ProviderKind.MVZ)
+
+
+def providers_near(
+    contract: Contract, *, postal_code: str, on: dt.date, limit: int = 15
+) -> list[tuple[Provider, float | None]]:
+    """The providers taking part in `contract` nearest to the centroid of `postal_code`, with
+    distances in km (the catalogue's bounding-box search, `providers.selectors.nearby_providers`).
+    Unknown postal code: the participating providers by postal code, without distances."""
+    from programs.selectors import postal_code_centroid
+    from providers.selectors import ProviderFilters, nearby_providers
+
+    origin = postal_code_centroid(postal_code) if postal_code else None
+    if origin is None:
+        return [(p, None) for p in participating_providers(contract, on=on).order_by("postal_code", "name")[:limit]]
+    kinds = tuple(HZV_KINDS) if contract.program.program_type == ProgramType.HZV else ()
+    page = nearby_providers(
+        origin=origin, contract_ids=[contract.pk], on=on, filters=ProviderFilters(kinds=kinds), page_size=limit
+    )
+    return [(hit.provider, hit.distance_km) for hit in page.hits]
+
+
+def running_program_ids(person: InsuredPerson) -> frozenset[int]:
+    """Programs the person takes part in now (running participations): what the catalogue's
+    eligibility rules need to know about participations (prerequisites, exclusions)."""
+    return frozenset(
+        Participation.objects.filter(person=person, status__in=RUNNING_STATUSES).values_list("program_id", flat=True)
+    )
+
+
+def open_participations_for_program(user, program, *, now: dt.datetime) -> list[Participation]:
+    """Open participations (declared, waiting, running) of every person the user may act for,
+    in `program` or — for a DMP — in another DMP of the same indication: what the program
+    page must say instead of "Sie können teilnehmen". Each carries `state_label` and
+    `is_self`. One query after the persons."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    persons = {p.pk: p for p in persons_for_user(user)}
+    if not persons:
+        return []
+    same = Q(program_id=program.pk)
+    if program.dmp_indication:
+        same |= Q(program_type="dmp", dmp_indication=program.dmp_indication)
+    found = list(
+        Participation.objects.filter(same, person_id__in=list(persons), status__in=OPEN_STATUSES)
+        .select_related("contract__program")
+        .order_by("declared_at", "pk")
+    )
+    for participation in found:
+        participation.person = persons[participation.person_id]
+        participation.is_self = participation.person.user_id == user.pk
+        participation.state_label = participation.display_state_label(now=now)
+        participation.other_program = participation.program_id != program.pk
+    return found
+
+
+@dataclass
+class ProgramAnswer:
+    """What the program page says for one person the user acts for: the open participation
+    there is (then never "Sie können teilnehmen"), or the eligibility."""
+
+    person: InsuredPerson
+    is_self: bool
+    participation: Participation | None
+    eligibility: EligibilityResult | None
+
+    @property
+    def possible(self) -> bool:
+        return self.participation is None and self.eligibility is not None and not self.eligibility.reasons
+
+
+def program_answers(
+    user, program, *, now: dt.datetime, self_eligibility: EligibilityResult | None = None
+) -> list[ProgramAnswer]:
+    """One answer per person the user may act for (own record first, then the represented
+    persons). `self_eligibility` is the page's own check for the user (it honours a postal
+    code or age typed on the page); the represented persons are checked from their records.
+    `program` comes from `program_for_detail` (current contracts attached)."""
+    from programs.eligibility import check_eligibility
+    from programs.selectors import person_context_for_insured
+
+    today = timezone.localdate(now)
+    by_person = {p.person_id: p for p in open_participations_for_program(user, program, now=now)}
+    answers = []
+    for person in persons_for_user(user):
+        is_self = person.user_id == user.pk
+        participation = by_person.get(person.pk)
+        eligibility = None
+        if participation is None:
+            if is_self and self_eligibility is not None:
+                eligibility = self_eligibility
+            else:
+                ctx = person_context_for_insured(person, on=today, active_program_ids=running_program_ids(person))
+                eligibility = check_eligibility(program, ctx, on=today)
+        answers.append(ProgramAnswer(person, is_self, participation, eligibility))
+    return answers

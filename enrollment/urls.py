@@ -9,6 +9,7 @@ urlpatterns: list = [
     path("erklaeren/<slug:slug>/", views.declare, name="declare"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/empfangsbestaetigung.pdf", views.receipt, name="receipt"),
+    path("<int:pk>/dokumente/<int:document_id>.pdf", views.document, name="document"),
     path("<int:pk>/fristen.ics", views.calendar, name="ics"),
     path("<int:pk>/widerruf/", views.revoke, name="revoke"),
     path("<int:pk>/kuendigung/", views.cancel, name="cancel"),

@@ -17,10 +17,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from enrollment import ics, participation_selectors, receipts, services
+from enrollment import documents, ics, selectors, services, timeline
 from enrollment.eligibility import eligibility_for
 from enrollment.forms import (
     CancelConfirmForm,
@@ -30,12 +29,12 @@ from enrollment.forms import (
     PersonChoiceForm,
     PostalCodeSearchForm,
     ProviderChoiceForm,
+    RevokeConfirmForm,
 )
-from enrollment.lifecycle import EnrollmentError, Status
-from enrollment.models import Channel, Participation, SignerKind
-from enrollment.schedule import participation_schedule
-from enrollment.selectors import person_for_user_or_404, persons_for_user
+from enrollment.lifecycle import EnrollmentError
+from enrollment.models import Channel, DocumentKind, Participation, SignerKind
 from programs.models import Program, ProgramType
+from programs.terms.schedule import participation_schedule
 
 WIZARD_STEPS = ("person", "praxis", "erklaerung")
 
@@ -63,7 +62,7 @@ def _step_url(slug: str, step: str) -> str:
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
-    groups = participation_selectors.dashboard(request.user, now=now)
+    groups = selectors.dashboard(request.user, now=now)
     return render(request, "enrollment/dashboard.html", {"groups": groups, "now": now})
 
 
@@ -99,14 +98,14 @@ def _already_declared(request: HttpRequest, raw_key: str | None) -> Participatio
         key = uuid.UUID(str(raw_key))
     except (TypeError, ValueError):
         return None
-    return participation_selectors.participations_for_user(request.user).filter(idempotency_key=key).first()
+    return selectors.participations_for_user(request.user).filter(idempotency_key=key).first()
 
 
 def _eligibilities(request: HttpRequest, program: Program):
     today = timezone.localdate()
     return [
         eligibility_for(user=request.user, person=person, program=program, on=today)
-        for person in persons_for_user(request.user)
+        for person in selectors.persons_for_user(request.user)
     ]
 
 
@@ -120,7 +119,7 @@ def _step_person(request: HttpRequest, program: Program, state: dict) -> HttpRes
         contract = next(r.contract for r in results if r.person.pk == person_id)
         needs_provider = (
             program.program_type == ProgramType.HZV
-            or participation_selectors.participating_providers(contract, on=timezone.localdate()).exists()
+            or selectors.participating_providers(contract, on=timezone.localdate()).exists()
         )
         return redirect(_step_url(program.slug, "praxis" if needs_provider else "erklaerung"))
     return render(
@@ -131,7 +130,7 @@ def _step_person(request: HttpRequest, program: Program, state: dict) -> HttpRes
 
 
 def _wizard_person_and_contract(request: HttpRequest, program: Program, state: dict):
-    person = person_for_user_or_404(request.user, state["person"])
+    person = selectors.person_for_user_or_404(request.user, state["person"])
     result = eligibility_for(user=request.user, person=person, program=program, on=timezone.localdate())
     return person, result
 
@@ -142,7 +141,7 @@ def _step_provider(request: HttpRequest, program: Program, state: dict) -> HttpR
         return redirect(_step_url(program.slug, "person"))
     search = PostalCodeSearchForm(request.GET or None)
     plz = search.cleaned_data["plz"] if search.is_valid() and search.cleaned_data.get("plz") else person.postal_code
-    providers = participation_selectors.providers_near(result.contract, postal_code=plz, on=timezone.localdate())
+    providers = selectors.providers_near(result.contract, postal_code=plz, on=timezone.localdate())
     required = program.program_type == ProgramType.HZV
     form = ProviderChoiceForm(
         _posted(request),
@@ -180,9 +179,7 @@ def _step_declaration(request: HttpRequest, program: Program, state: dict) -> Ht
     provider = None
     if state.get("provider"):
         provider = (
-            participation_selectors.participating_providers(contract, on=timezone.localdate())
-            .filter(pk=state["provider"])
-            .first()
+            selectors.participating_providers(contract, on=timezone.localdate()).filter(pk=state["provider"]).first()
         )
     if program.program_type == ProgramType.HZV and provider is None:
         return redirect(_step_url(program.slug, "praxis"))
@@ -233,7 +230,7 @@ def _step_declaration(request: HttpRequest, program: Program, state: dict) -> Ht
             "eligibility": result,
             "step": 3,
             "signer_is_representative": result.signer == SignerKind.REPRESENTATIVE,
-            "start_rule_text": participation_selectors.start_rule_text(contract),
+            "start_rule_text": timeline.start_rule_text(contract),
         },
     )
 
@@ -243,9 +240,9 @@ def _step_declaration(request: HttpRequest, program: Program, state: dict) -> Ht
 
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    p = participation_selectors.participation_for_user_or_404(request.user, pk)
+    p = selectors.participation_for_user_or_404(request.user, pk)
     now = timezone.now()
-    doctor_requests, cancel_requests = participation_selectors.pending_requests(p)
+    doctor_requests, cancel_requests = selectors.pending_requests(p)
     today = timezone.localdate(now)
     return render(
         request,
@@ -254,23 +251,19 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "p": p,
             "now": now,
             "state_label": p.display_state_label(now=now),
-            "steps": participation_selectors.timeline(p, now=now),
-            "events": participation_selectors.events_of(p),
+            "steps": timeline.timeline(p, now=now),
+            "events": selectors.events_of(p),
             "can_revoke": p.can_revoke(now=now),
             "can_cancel": p.can_cancel(now=now) and not p.can_revoke(now=now),
-            "revocation_over": p.revocation_deadline is not None
-            and not p.can_revoke(now=now)
-            and p.status in (Status.AWAITING_START, Status.ACTIVE),
+            "revocation_over": p.revocation_period_over(now=now),
             "days_left": p.revocation_days_left(now=now),
             "term": p.cancellation_term(on=today),
             "doctor_requests": doctor_requests,
             "cancel_requests": cancel_requests,
-            "can_change_doctor": p.provider_id is not None
-            and not p.is_dmp
-            and p.status in (Status.SUBMITTED, Status.AWAITING_START, Status.ACTIVE)
-            and not doctor_requests,
-            "can_request_extraordinary": not p.is_dmp
-            and p.status in (Status.AWAITING_START, Status.ACTIVE, Status.ENDING)
+            "confirmations": [d for d in p.documents.all() if d.kind != DocumentKind.RECEIPT],
+            "can_change_doctor": p.can_request_doctor_change() and not doctor_requests,
+            # While a revocation is possible the page offers that instead.
+            "can_request_extraordinary": p.can_request_extraordinary_cancellation()
             and not cancel_requests
             and not p.can_revoke(now=now),
         },
@@ -279,25 +272,32 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def receipt(request: HttpRequest, pk: int) -> HttpResponse:
-    p = participation_selectors.participation_for_user_or_404(request.user, pk)
-    now = timezone.now()
-    pdf = receipts.receipt_pdf(
-        p,
-        now=now,
-        context={
-            "deadline": p.revocation_deadline_detail(),
-            "start_rule_text": participation_selectors.start_rule_text(p.contract),
-        },
-    )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="empfangsbestaetigung-{p.pk}.pdf"'
+    """The receipt as issued with the declaration (stored once, never re-rendered)."""
+    p = selectors.participation_for_user_or_404(request.user, pk)
+    return _document_response(documents.receipt_for(p))
+
+
+@login_required
+def document(request: HttpRequest, pk: int, document_id: int) -> HttpResponse:
+    """A confirmation (revocation, cancellation, doctor change) as issued."""
+    p = selectors.participation_for_user_or_404(request.user, pk)
+    issued = p.documents.filter(pk=document_id).first()
+    if issued is None:
+        raise Http404("No such document")
+    return _document_response(issued)
+
+
+def _document_response(issued) -> HttpResponse:
+    response = HttpResponse(documents.read_verified(issued), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{issued.filename}"'
     response["Cache-Control"] = "private, no-store"
+    response["X-Document-SHA256"] = issued.sha256
     return response
 
 
 @login_required
 def calendar(request: HttpRequest, pk: int) -> HttpResponse:
-    p = participation_selectors.participation_for_user_or_404(request.user, pk)
+    p = selectors.participation_for_user_or_404(request.user, pk)
     link = request.build_absolute_uri(reverse("enrollment:detail", kwargs={"pk": p.pk}))
     body = ics.participation_ics(p, now=timezone.now(), link=link, host=request.get_host().split(":")[0])
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
@@ -310,25 +310,38 @@ def calendar(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    """One button, no reason asked: the dispatch time is now."""
-    p = participation_selectors.participation_for_user_or_404(request.user, pk)
-    try:
-        services.participation_revoke(
-            participation=p, actor=request.user, now=timezone.now(), channel=Channel.ONLINE, base_url=_base_url(request)
-        )
-    except EnrollmentError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Ihr Widerruf ist eingegangen. Die Teilnahme ist damit unwirksam."))
-    return redirect("enrollment:detail", pk=p.pk)
+    """The consequences first, then the revocation on confirmation (like the cancellation).
+    A stale or repeated POST after the deadline is refused with the reason."""
+    p = selectors.participation_for_user_or_404(request.user, pk)
+    now = timezone.now()
+    form = RevokeConfirmForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.participation_revoke(
+                participation=p, actor=request.user, now=now, channel=Channel.ONLINE, base_url=_base_url(request)
+            )
+        except EnrollmentError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Ihr Widerruf ist eingegangen. Die Teilnahme ist damit unwirksam."))
+        return redirect("enrollment:detail", pk=p.pk)
+    return render(
+        request,
+        "enrollment/revoke.html",
+        {
+            "p": p,
+            "form": form,
+            "can_revoke": p.can_revoke(now=now),
+            "revocation_over": p.revocation_period_over(now=now),
+        },
+    )
 
 
 @login_required
 def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     """Show the end date a cancellation today would give, then cancel on confirmation."""
-    p = participation_selectors.participation_for_user_or_404(request.user, pk)
+    p = selectors.participation_for_user_or_404(request.user, pk)
     now = timezone.now()
     term = p.cancellation_term(on=timezone.localdate(now)) if p.can_cancel(now=now) else None
     form = CancelConfirmForm(_posted(request))
@@ -351,9 +364,11 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def cancel_extraordinary(request: HttpRequest, pk: int) -> HttpResponse:
-    p = participation_selectors.participation_for_user_or_404(request.user, pk)
+    p = selectors.participation_for_user_or_404(request.user, pk)
+    _doctor_requests, cancel_requests = selectors.pending_requests(p)
+    refusal = _extraordinary_refusal(p, pending=bool(cancel_requests))
     form = ImportantReasonForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and refusal is None and form.is_valid():
         try:
             services.participation_request_extraordinary_cancellation(
                 participation=p,
@@ -369,25 +384,52 @@ def cancel_extraordinary(request: HttpRequest, pk: int) -> HttpResponse:
                 request, _("Ihr Antrag ist eingegangen. Ihre Krankenkasse entscheidet und informiert Sie.")
             )
             return redirect("enrollment:detail", pk=p.pk)
-    return render(request, "enrollment/cancel_extraordinary.html", {"p": p, "form": form})
+    return render(request, "enrollment/cancel_extraordinary.html", {"p": p, "form": form, "refusal": refusal})
+
+
+def _extraordinary_refusal(p: Participation, *, pending: bool) -> str | None:
+    """Why the form is not offered, said before it (None: the request is possible)."""
+    if pending:
+        return _(
+            "Ihr Antrag auf Kündigung aus wichtigem Grund liegt Ihrer Krankenkasse bereits vor. Sie entscheidet und informiert Sie; ein zweiter Antrag ist nicht nötig."
+        )
+    if not p.can_request_extraordinary_cancellation():
+        return _("Für diese Teilnahme ist eine Kündigung aus wichtigem Grund nicht möglich (Status: %(status)s).") % {
+            "status": p.get_status_display()
+        }
+    return None
+
+
+def _doctor_change_refusal(p: Participation, *, pending: bool) -> str | None:
+    if pending:
+        return _(
+            "Ein Praxiswechsel ist bereits beantragt oder vorgemerkt. Sobald er erledigt ist, können Sie erneut wechseln."
+        )
+    if not p.can_request_doctor_change():
+        return _("Für diese Teilnahme ist kein Praxiswechsel möglich (Status: %(status)s).") % {
+            "status": p.get_status_display()
+        }
+    return None
 
 
 @login_required
 @vary_on_headers("HX-Request")
 def doctor_change(request: HttpRequest, pk: int) -> HttpResponse:
-    p = participation_selectors.participation_for_user_or_404(request.user, pk)
+    p = selectors.participation_for_user_or_404(request.user, pk)
     if p.provider_id is None or p.is_dmp:
         raise Http404("No doctor to change")
+    doctor_requests, _cancel_requests = selectors.pending_requests(p)
+    refusal = _doctor_change_refusal(p, pending=bool(doctor_requests))
+    if refusal is not None:
+        return render(request, "enrollment/doctor_change.html", {"p": p, "refusal": refusal})
     now = timezone.now()
     today = timezone.localdate(now)
-    needs_reason = p.in_binding(on=today) or (
-        p.start_date is not None and today < p.start_date and p.binding_end is not None
-    )
+    needs_reason = p.doctor_change_needs_reason(on=today)
     search = PostalCodeSearchForm(request.GET or None)
     plz = search.cleaned_data["plz"] if search.is_valid() and search.cleaned_data.get("plz") else p.person.postal_code
     providers = [
         (prov, d)
-        for prov, d in participation_selectors.providers_near(p.contract, postal_code=plz, on=today)
+        for prov, d in selectors.providers_near(p.contract, postal_code=plz, on=today)
         if prov.pk != p.provider_id
     ]
     form = DoctorChangeForm(_posted(request), providers=providers, needs_reason=needs_reason)

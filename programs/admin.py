@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from programs.admin_scoping import SHARED, TenantAdmin, TenantInline
 from programs.models import (
     Contract,
     Fund,
@@ -15,25 +16,22 @@ from programs.models import (
     Regierungsbezirk,
     StaffMembership,
 )
-from programs.scoping import funds_for_user, scope_to_fund, user_fund_id
+from programs.scoping import user_fund_id
 
 
-class FundScopedAdmin(admin.ModelAdmin):
-    """Staff see and choose only their own fund's rows; `fund_path` leads from the model to the fund."""
+class FundScopedAdmin(TenantAdmin):
+    """Staff see and choose only their own fund's rows; `fund_path` leads from the model to the fund.
+
+    The scoping itself lives in `programs.admin_scoping.TenantAdmin`; this name stays for the admins
+    whose model has a direct `fund` field."""
 
     fund_path = "fund"
 
-    def get_queryset(self, request):
-        return scope_to_fund(super().get_queryset(request), request.user, self.fund_path)
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.related_model is Fund:
-            kwargs["queryset"] = funds_for_user(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-class ReferenceDataAdmin(admin.ModelAdmin):
+class ReferenceDataAdmin(TenantAdmin):
     """Reference data comes from the import command; the admin only reads it."""
+
+    fund_path = SHARED
 
     def has_add_permission(self, request):
         return False
@@ -78,13 +76,14 @@ class PostalCodeAdmin(ReferenceDataAdmin):
     list_select_related = ["kreis", "land"]
 
 
-class FundRegionInline(admin.TabularInline):
+class FundRegionInline(TenantInline, admin.TabularInline):
     model = FundRegion
+    fund_path = "fund"
     extra = 0
 
 
 @admin.register(Fund)
-class FundAdmin(FundScopedAdmin):
+class FundAdmin(TenantAdmin):
     fund_path = "pk"
     list_display = ["name", "short_name", "ik", "seat_land"]
     inlines = [FundRegionInline]
@@ -103,24 +102,20 @@ class StaffMembershipAdmin(FundScopedAdmin):
     list_select_related = ["user", "fund"]
 
 
-class ContractInline(admin.StackedInline):
+class ContractInline(TenantInline, admin.StackedInline):
     model = Contract
+    fund_path = "fund"
     extra = 0
     show_change_link = True
     fields = ["fund", "version", "valid_from", "valid_until"]
 
-    def get_queryset(self, request):
-        return scope_to_fund(super().get_queryset(request), request.user, "fund")
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "fund":
-            kwargs["queryset"] = funds_for_user(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
 
 @admin.register(Program)
-class ProgramAdmin(admin.ModelAdmin):
-    """The catalogue is public; staff change only programs with a contract of their fund."""
+class ProgramAdmin(TenantAdmin):
+    """The catalogue is public; staff see and change only programs with a contract of their fund,
+    and a program that contracts of several funds share only the operator changes."""
+
+    fund_path = "contracts__fund"
 
     list_display = ["title", "program_type", "dmp_indication", "online_enrollment", "is_published"]
     list_filter = ["program_type", "online_enrollment", "is_published"]
@@ -130,11 +125,17 @@ class ProgramAdmin(admin.ModelAdmin):
     autocomplete_fields = ["region_kreise", "region_gemeinden"]
     inlines = [ContractInline]
 
-    def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        if request.user.is_superuser:
-            return qs
-        return qs.filter(contracts__fund_id=user_fund_id(request.user)).distinct()
+    @staticmethod
+    def _shared_with_other_funds(request, obj) -> bool:
+        if obj is None or request.user.is_superuser:
+            return False
+        return obj.contracts.exclude(fund_id=user_fund_id(request.user)).exists()
+
+    def has_change_permission(self, request, obj=None):
+        return not self._shared_with_other_funds(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._shared_with_other_funds(request, obj) and super().has_delete_permission(request, obj)
 
 
 @admin.register(Contract)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import TypedDict
 
+from django.utils.translation import gettext, gettext_noop
+
 
 class LandData(TypedDict):
     code: str  # subdivision code of the `holidays` package
@@ -29,25 +31,32 @@ class AokData(TypedDict):
 
 
 LAENDER: list[LandData] = [
-    {"code": "SH", "ags": "01", "name": "Schleswig-Holstein"},
-    {"code": "HH", "ags": "02", "name": "Hamburg"},
-    {"code": "NI", "ags": "03", "name": "Niedersachsen"},
-    {"code": "HB", "ags": "04", "name": "Bremen"},
-    {"code": "NW", "ags": "05", "name": "Nordrhein-Westfalen"},
-    {"code": "HE", "ags": "06", "name": "Hessen"},
-    {"code": "RP", "ags": "07", "name": "Rheinland-Pfalz"},
-    {"code": "BW", "ags": "08", "name": "Baden-Württemberg"},
-    {"code": "BY", "ags": "09", "name": "Bayern"},
-    {"code": "SL", "ags": "10", "name": "Saarland"},
-    {"code": "BE", "ags": "11", "name": "Berlin"},
-    {"code": "BB", "ags": "12", "name": "Brandenburg"},
-    {"code": "MV", "ags": "13", "name": "Mecklenburg-Vorpommern"},
-    {"code": "SN", "ags": "14", "name": "Sachsen"},
-    {"code": "ST", "ags": "15", "name": "Sachsen-Anhalt"},
-    {"code": "TH", "ags": "16", "name": "Thüringen"},
+    {"code": "SH", "ags": "01", "name": gettext_noop("Schleswig-Holstein")},
+    {"code": "HH", "ags": "02", "name": gettext_noop("Hamburg")},
+    {"code": "NI", "ags": "03", "name": gettext_noop("Niedersachsen")},
+    {"code": "HB", "ags": "04", "name": gettext_noop("Bremen")},
+    {"code": "NW", "ags": "05", "name": gettext_noop("Nordrhein-Westfalen")},
+    {"code": "HE", "ags": "06", "name": gettext_noop("Hessen")},
+    {"code": "RP", "ags": "07", "name": gettext_noop("Rheinland-Pfalz")},
+    {"code": "BW", "ags": "08", "name": gettext_noop("Baden-Württemberg")},
+    {"code": "BY", "ags": "09", "name": gettext_noop("Bayern")},
+    {"code": "SL", "ags": "10", "name": gettext_noop("Saarland")},
+    {"code": "BE", "ags": "11", "name": gettext_noop("Berlin")},
+    {"code": "BB", "ags": "12", "name": gettext_noop("Brandenburg")},
+    {"code": "MV", "ags": "13", "name": gettext_noop("Mecklenburg-Vorpommern")},
+    {"code": "SN", "ags": "14", "name": gettext_noop("Sachsen")},
+    {"code": "ST", "ags": "15", "name": gettext_noop("Sachsen-Anhalt")},
+    {"code": "TH", "ags": "16", "name": gettext_noop("Thüringen")},
 ]
 
 LAND_CODE_BY_AGS: dict[str, str] = {land["ags"]: land["code"] for land in LAENDER}
+_LAND_NAME_BY_CODE: dict[str, str] = {land["code"]: land["name"] for land in LAENDER}
+
+
+def land_name(code: str) -> str:
+    """The Land's name in the active language (German names are the msgids)."""
+    name = _LAND_NAME_BY_CODE.get(code)
+    return gettext(name) if name else code
 
 # Only these are needed to split NRW between two AOKs; import_regions loads all
 # Regierungsbezirke (with the official names) from the Gemeindeverzeichnis.

@@ -23,8 +23,8 @@ Invalidation
 every :data:`VERSION_MEMO_SECONDS`); every key contains it. Saving or
 deleting a Program, Contract, Fund, FundRegion, Provider or ContractParticipation, and
 changing a program's regions, prerequisites or exclusions, calls
-``bump_catalogue_version()`` (signal handlers in ``programs.signals``, so admin edits,
-services and shell edits all count). Bulk operations (``bulk_create``, ``update()``) send no
+``bump_catalogue_version()`` (signal handlers in ``programs.signals``, connected for the
+provider models in ``providers.signals``, so admin edits, services and shell edits all count). Bulk operations (``bulk_create``, ``update()``) send no
 signals: code doing them (``generate_volume``, imports) calls ``bump_catalogue_version()``
 or ``manage.py rebuild_search_index`` (which bumps) afterwards; entries also expire after
 :data:`PAGE_TIMEOUT` seconds.

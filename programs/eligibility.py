@@ -21,18 +21,18 @@ API
     )
     result = check_eligibility(program, ctx, on=today)   # on: default ctx.on, else today
     result.eligible      # True when no reason speaks against it
-    result.reasons       # list[Reason]: why not — each Reason has .code (ReasonCode), .text
-                         #   (plain words, active language) and .related (e.g. the required
-                         #   program)
-    result.open_points   # list[Reason]: conditions we could not check (age, place or
+    result.reasons       # list[Check]: why not — each Check has .code (ReasonCode), .ok
+                         #   (False here), .text (plain words, active language) and
+                         #   .related (e.g. the required program)
+    result.open_points   # list[Check]: conditions we could not check (age, place or
                          #   participations unknown); shown as "only if …"
     result.certain       # eligible and nothing left open
 
-For an insured person: ``PersonContext.for_person(person, on=today, start_date=None)``
-(alias ``EligibilityContext``) builds the context from the record — age from the birth date
-(on ``start_date`` if given, e.g. the expected start of participation), Gemeinde/Kreis/Land,
-fund and running participations (``enrollment.lifecycle.RUNNING_STATUSES``); it queries, the
-rules do not. ``check_many(programs, ctx, on=…)`` returns ``{program.pk: EligibilityResult}``.
+For an insured person: ``programs.selectors.person_context_for_insured(person, on=day,
+active_program_ids=…)`` builds the context from the record — age on ``day`` (e.g. the expected
+start of participation), Gemeinde/Kreis/Land and fund; the running participations are passed
+in by the caller (``enrollment.selectors.running_program_ids``), since the catalogue stands
+below the enrollment and knows nothing of participations. It queries, the rules do not. ``check_many(programs, ctx, on=…)`` returns ``{program.pk: EligibilityResult}``.
 Without `prefetch_for_eligibility` the check still works but queries per program.
 
 Rules (each one gives one reason, all reasons are collected, never only the first):
@@ -85,10 +85,13 @@ class ReasonCode(StrEnum):
 
 
 @dataclass(frozen=True)
-class Reason:
-    """One plain-language reason (or open condition). ``related`` is e.g. the required program."""
+class Check:
+    """One rule and its outcome in plain words: the catalogue's reasons (``ok`` False) and the
+    declaration's checks (``enrollment.eligibility``, either way) are this one type.
+    ``related`` is e.g. the required program."""
 
-    code: ReasonCode
+    code: str
+    ok: bool
     text: str
     related: Any = None
 
@@ -99,17 +102,12 @@ class Reason:
     def message(self) -> str:
         return self.text
 
-    @property
-    def ok(self) -> bool:
-        """Always False: a Reason is something that speaks against (or is not yet checked)."""
-        return False
-
 
 @dataclass(frozen=True)
 class EligibilityResult:
     eligible: bool
-    reasons: list[Reason] = field(default_factory=list)
-    open_points: list[Reason] = field(default_factory=list)
+    reasons: list[Check] = field(default_factory=list)
+    open_points: list[Check] = field(default_factory=list)
 
     @property
     def certain(self) -> bool:
@@ -150,24 +148,6 @@ class PersonContext:
             b = self.birth_date
             return day.year - b.year - ((day.month, day.day) < (b.month, b.day))
         return self.age
-
-    @classmethod
-    def for_person(
-        cls,
-        person,
-        *,
-        on: dt.date,
-        start_date: dt.date | None = None,
-        active_program_ids: Iterable[int] | None = None,
-    ) -> PersonContext:
-        """Context of an ``enrollment.InsuredPerson`` (queries: PLZ lookup, participations).
-
-        ``start_date`` (if given) is the day age and contracts are checked on. Without
-        ``active_program_ids`` the person's running participations are loaded.
-        """
-        from programs.selectors import person_context_for_insured
-
-        return person_context_for_insured(person, on=start_date or on, active_program_ids=active_program_ids)
 
     @property
     def has_place(self) -> bool:
@@ -381,43 +361,52 @@ def region_status(program: Program, ctx: PersonContext) -> str:
     return "partly"
 
 
-def check_eligibility(program: Program, ctx: PersonContext, *, on: dt.date | None = None) -> EligibilityResult:
+def check_eligibility(
+    program: Program, ctx: PersonContext, *, on: dt.date | None = None, own_participations: bool = True
+) -> EligibilityResult:
     """All reasons why the person in ``ctx`` cannot take part in ``program`` on ``on``
-    (default: ``ctx.on``, else today)."""
+    (default: ``ctx.on``, else today).
+
+    ``own_participations=False`` leaves out "already taking part" and exclusions by the
+    person's participations: the declaration checks those itself, over every *open*
+    participation with its status (``enrollment.eligibility``). Prerequisites still count."""
     from programs.models import ProgramType
 
     if on is None:
         on = ctx.on or timezone.localdate()
 
-    reasons: list[Reason] = []
-    open_points: list[Reason] = []
+    reasons: list[Check] = []
+    open_points: list[Check] = []
 
     if not program.is_published:
-        reasons.append(Reason(ReasonCode.NOT_PUBLISHED, gettext("wird derzeit nicht angeboten")))
+        reasons.append(Check(ReasonCode.NOT_PUBLISHED, False, gettext("wird derzeit nicht angeboten")))
 
     # Age
     age = ctx.age_on(on)
     if program.min_age is not None or program.max_age is not None:
         if age is None:
             open_points.append(
-                Reason(
+                Check(
                     ReasonCode.AGE_UNKNOWN,
+                    False,
                     gettext("nur für Menschen %(range)s") % {"range": age_range_text(program.min_age, program.max_age)},
                 )
             )
         else:
             if program.min_age is not None and age < program.min_age:
                 reasons.append(
-                    Reason(
+                    Check(
                         ReasonCode.TOO_YOUNG,
+                        False,
                         ngettext("erst ab %(n)s Jahr", "erst ab %(n)s Jahren", program.min_age)
                         % {"n": program.min_age},
                     )
                 )
             if program.max_age is not None and age > program.max_age:
                 reasons.append(
-                    Reason(
+                    Check(
                         ReasonCode.TOO_OLD,
+                        False,
                         ngettext("nur bis %(n)s Jahr", "nur bis %(n)s Jahre", program.max_age) % {"n": program.max_age},
                     )
                 )
@@ -425,27 +414,31 @@ def check_eligibility(program: Program, ctx: PersonContext, *, on: dt.date | Non
     # Region
     status = region_status(program, ctx)
     if status == "out":
-        reasons.append(Reason(ReasonCode.REGION, region_text(program)))
+        reasons.append(Check(ReasonCode.REGION, False, region_text(program)))
     elif status == "partly":
         open_points.append(
-            Reason(
+            Check(
                 ReasonCode.REGION_PARTLY,
+                False,
                 gettext("%(region)s – nur ein Teil Ihres Postleitzahlgebiets gehört dazu")
                 % {"region": region_text(program)},
             )
         )
     elif status == "unknown":
-        open_points.append(Reason(ReasonCode.REGION_UNKNOWN, region_text(program)))
+        open_points.append(Check(ReasonCode.REGION_UNKNOWN, False, region_text(program)))
 
     # Fund
     contracts = program_current_contracts(program, on)
     if not contracts:
-        reasons.append(Reason(ReasonCode.NO_CONTRACT, gettext("derzeit ohne gültigen Vertrag einer Krankenkasse")))
+        reasons.append(
+            Check(ReasonCode.NO_CONTRACT, False, gettext("derzeit ohne gültigen Vertrag einer Krankenkasse"))
+        )
     elif ctx.fund_id is not None and all(c.fund_id != ctx.fund_id for c in contracts):
         funds = sorted({c.fund.name for c in contracts})
         reasons.append(
-            Reason(
+            Check(
                 ReasonCode.FUND,
+                False,
                 gettext("wird von Ihrer Krankenkasse nicht angeboten (nur %(funds)s)")
                 % {"funds": _names(funds, limit=4)},
             )
@@ -462,17 +455,20 @@ def check_eligibility(program: Program, ctx: PersonContext, *, on: dt.date | Non
     groups.extend((p, active is not None and p.pk in active) for p in others)
     for required, satisfied in groups:
         if active is None:
-            open_points.append(Reason(ReasonCode.PREREQUISITE_UNKNOWN, prerequisite_text(required), related=required))
+            open_points.append(
+                Check(ReasonCode.PREREQUISITE_UNKNOWN, False, prerequisite_text(required), related=required)
+            )
         elif not satisfied:
-            reasons.append(Reason(ReasonCode.PREREQUISITE, prerequisite_text(required), related=required))
-    if active is not None:
+            reasons.append(Check(ReasonCode.PREREQUISITE, False, prerequisite_text(required), related=required))
+    if active is not None and own_participations:
         if program.pk in active:
-            reasons.append(Reason(ReasonCode.ALREADY_ENROLLED, gettext("Sie nehmen bereits teil")))
+            reasons.append(Check(ReasonCode.ALREADY_ENROLLED, False, gettext("Sie nehmen bereits teil")))
         for other in program.excludes.all():
             if other.pk in active:
                 reasons.append(
-                    Reason(
+                    Check(
                         ReasonCode.EXCLUDED,
+                        False,
                         gettext("nicht gleichzeitig mit „%(title)s“ möglich") % {"title": other.display_title},
                         related=other,
                     )
@@ -485,7 +481,3 @@ def check_many(
     programs: Iterable[Program], ctx: PersonContext, *, on: dt.date | None = None
 ) -> dict[int, EligibilityResult]:
     return {program.pk: check_eligibility(program, ctx, on=on) for program in programs}
-
-
-#: Alias (the name the enrollment wizard first asked for).
-EligibilityContext = PersonContext

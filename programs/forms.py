@@ -196,7 +196,7 @@ class PersonForm(forms.Form):
     alter = AgeField()
 
 
-LAND_CHOICES = [(land["code"], land["name"]) for land in sorted(LAENDER, key=lambda item: item["name"])]
+LAND_CHOICES = [(land["code"], _(land["name"])) for land in sorted(LAENDER, key=lambda item: item["name"])]
 
 
 class DateInput(forms.DateInput):

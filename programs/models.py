@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from programs.terms.deadlines import StartRule
 from programs.validators import validate_ik
 
 plz_validator = RegexValidator(r"^\d{5}$", _("Eine Postleitzahl besteht aus fünf Ziffern."))
@@ -102,6 +103,9 @@ class PostalCode(models.Model):
     kreis = models.ForeignKey(Kreis, on_delete=models.PROTECT, null=True, blank=True, related_name="postal_codes")
     latitude = models.FloatField()
     longitude = models.FloatField()
+    #: False for Großkunden- and Postfach-PLZ (no Gemeinde has them): nobody lives there, so
+    #: they are never resolved as a home address.
+    residential = models.BooleanField(_("Wohnanschrift möglich"), default=True)
 
     class Meta:
         verbose_name = _("Postleitzahl")
@@ -417,12 +421,6 @@ class SearchWord(models.Model):
 
     def __str__(self) -> str:
         return self.word
-
-
-class StartRule(models.TextChoices):
-    NEXT_DAY = "next_day", _("am Tag nach der Erklärung")
-    NEXT_QUARTER = "next_quarter", _("zum nächsten Quartalsbeginn (mit Stichtag)")
-    AFTER_REVOCATION = "after_revocation", _("nach Ablauf der Widerrufsfrist")
 
 
 class NoticeCounts(models.TextChoices):

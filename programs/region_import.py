@@ -374,7 +374,9 @@ def parse_geonames(path: Path, known_kreise: set[str], data: RegionData, problem
         if key in data.postal_codes:
             duplicates += 1
             continue
-        data.postal_codes[key] = (LAND_CODE_BY_AGS[kreis[:2]], lat, lon)
+        # A PLZ that no Gemeinde has (not in the PLZ-AGS mapping) is a Großkunden- or
+        # Postfach-PLZ: kept for completeness, never offered as a home address.
+        data.postal_codes[key] = (LAND_CODE_BY_AGS[kreis[:2]], lat, lon, plz in kreise_by_plz)
     if without_kreis:
         problems.notes.append(
             _(
@@ -396,7 +398,10 @@ def parse_geonames(path: Path, known_kreise: set[str], data: RegionData, problem
     unmapped = {plz for plz, _place, _kreis in data.postal_codes} - set(kreise_by_plz)
     if unmapped:
         problems.notes.append(
-            _("%(count)d Postleitzahlen ohne Gemeindezuordnung (meist Großkunden- oder Postfach-PLZ) übernommen.")
+            _(
+                "%(count)d Postleitzahlen ohne Gemeindezuordnung (Großkunden- oder Postfach-PLZ) übernommen und "
+                "als „keine Wohnanschrift“ markiert."
+            )
             % {"count": len(unmapped)}
         )
 
@@ -427,7 +432,10 @@ def _tables() -> list[tuple[_Table, str]]:
         ),
         (
             _Table(
-                _("Postleitzahlen"), PostalCode, ("code", "place", "kreis_id"), ("land_id", "latitude", "longitude")
+                _("Postleitzahlen"),
+                PostalCode,
+                ("code", "place", "kreis_id"),
+                ("land_id", "latitude", "longitude", "residential"),
             ),
             "postal_codes",
         ),

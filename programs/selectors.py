@@ -41,6 +41,8 @@ class PlaceOption:
 class PostalCodeLookup:
     code: str
     options: list[PlaceOption] = field(default_factory=list)
+    #: The PLZ exists, but only as a Großkunden- or Postfach-PLZ (no home address).
+    not_residential: bool = False
 
     @property
     def known(self) -> bool:
@@ -84,9 +86,11 @@ def lookup_postal_code(code: str) -> PostalCodeLookup:
     A PLZ crossing a Kreis or Land border yields several options; the caller asks the
     person which place is theirs when the options lead to different funds.
     """
-    rows = list(PostalCode.objects.filter(code=code).select_related("kreis").order_by("place", "kreis_id"))
+    rows = list(
+        PostalCode.objects.filter(code=code, residential=True).select_related("kreis").order_by("place", "kreis_id")
+    )
     if not rows:
-        return PostalCodeLookup(code=code)
+        return PostalCodeLookup(code=code, not_residential=PostalCode.objects.filter(code=code).exists())
     regions = list(FundRegion.objects.select_related("fund"))
     options = []
     for row in rows:
@@ -104,7 +108,7 @@ def lookup_postal_code(code: str) -> PostalCodeLookup:
 
 def postal_code_centroid(code: str) -> tuple[float, float] | None:
     """Mean of the place centroids of a PLZ (good enough for distances in km)."""
-    coords = list(PostalCode.objects.filter(code=code).values_list("latitude", "longitude"))
+    coords = list(PostalCode.objects.filter(code=code, residential=True).values_list("latitude", "longitude"))
     if not coords:
         return None
     return (sum(c[0] for c in coords) / len(coords), sum(c[1] for c in coords) / len(coords))
@@ -146,12 +150,13 @@ LAND_NAMES: dict[str, str] = {land["code"]: land["name"] for land in LAENDER}
 @dataclass(frozen=True)
 class ResolvedPlace:
     """A PLZ resolved to places; `chosen` is set when there is only one place or the person
-    picked one. `needs_choice` ⇔ several places and none picked."""
+    picked one. `needs_choice` ⇔ several places of different funds and none picked."""
 
     code: str
     groups: tuple[PlaceGroup, ...]
     chosen: PlaceGroup | None
     gemeinde_keys: frozenset[str]
+    not_residential: bool = False
 
     @property
     def known(self) -> bool:
@@ -159,7 +164,21 @@ class ResolvedPlace:
 
     @property
     def needs_choice(self) -> bool:
-        return len(self.groups) > 1 and self.chosen is None
+        """Ask for the place only when it decides the fund: places of one AOK (07919 Mühltroff
+        and Kirschkau, two Kreise, both AOK PLUS) are shown together without a question."""
+        if len(self.groups) < 2 or self.chosen is not None:
+            return False
+        return len({g.fund.pk if g.fund is not None else None for g in self.groups}) > 1
+
+    @property
+    def settled(self) -> bool:
+        """Known, and no question left: one place, a chosen one, or places of one fund."""
+        return self.known and not self.needs_choice
+
+    @property
+    def fund(self) -> Fund | None:
+        funds = self.funds
+        return funds[0] if len(funds) == 1 else None
 
     @property
     def active_groups(self) -> tuple[PlaceGroup, ...]:
@@ -222,7 +241,9 @@ def resolve_place(code: str, choice: str | None = None) -> ResolvedPlace:
         if chosen is not None and chosen.kreis is not None:
             keys = {k for k in keys if k.startswith(chosen.kreis.key)}
         gemeinde_keys = frozenset(keys)
-    return ResolvedPlace(code=code, groups=groups, chosen=chosen, gemeinde_keys=gemeinde_keys)
+    return ResolvedPlace(
+        code=code, groups=groups, chosen=chosen, gemeinde_keys=gemeinde_keys, not_residential=lookup.not_residential
+    )
 
 
 def person_context_for_place(
@@ -246,21 +267,11 @@ def person_context_for_place(
     )
 
 
-def active_program_ids_for(person) -> frozenset[int]:
-    """Programs the person takes part in (running participations, `enrollment.lifecycle`)."""
-    try:
-        from enrollment.lifecycle import RUNNING_STATUSES
-        from enrollment.models import Participation
-    except ImportError:  # pragma: no cover - enrollment app not migrated yet
-        return frozenset()
-    return frozenset(
-        Participation.objects.filter(person=person, status__in=RUNNING_STATUSES).values_list("program_id", flat=True)
-    )
-
-
-def person_context_for_insured(person, *, on, active_program_ids=None) -> PersonContext:
+def person_context_for_insured(person, *, on, active_program_ids: Iterable[int] | None = None) -> PersonContext:
     """Context of an insured person: age from the birth date, place from the record (the
-    Gemeinde if stored, else the PLZ), fund, running participations (2–4 queries)."""
+    Gemeinde if stored, else the PLZ) and fund (0–3 queries). `active_program_ids` are the
+    programs of the person's running participations, passed in by the caller (e.g.
+    `enrollment.selectors.running_program_ids`); None = unknown (the rules leave them open)."""
     if person.gemeinde_id:
         gemeinde_keys = frozenset({person.gemeinde_id})
         kreis_keys = frozenset({person.gemeinde_id[:5]})
@@ -269,8 +280,6 @@ def person_context_for_insured(person, *, on, active_program_ids=None) -> Person
         groups = [g for g in place.groups if g.land_code == person.land_id] or list(place.groups)
         kreis_keys = frozenset(g.kreis.key for g in groups if g.kreis is not None)
         gemeinde_keys = frozenset(k for k in place.gemeinde_keys if not kreis_keys or k[:5] in kreis_keys)
-    if active_program_ids is None:
-        active_program_ids = active_program_ids_for(person)
     return PersonContext(
         birth_date=person.birth_date,
         land_codes={person.land_id},

@@ -18,12 +18,12 @@ from django.utils.http import urlencode
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from enrollment import deadlines
+from enrollment.selectors import program_answers, running_program_ids
+from programs.aok import land_name
 from programs.caching import cache_anonymous_page, render_page
 from programs.eligibility import PersonContext, check_eligibility, region_text
 from programs.forms import CatalogueForm, DeadlineCalculatorForm, PersonForm, PlaceForm, clean_postal_code
 from programs.models import DmpIndication, ProgramType
-from programs.policy import contract_policy, long_date, shift_texts
 from programs.search import MAX_QUERY_LENGTH, parse_query
 from programs.selectors import (
     CatalogueFilters,
@@ -39,6 +39,8 @@ from programs.selectors import (
     programs_by_type,
     resolve_place,
 )
+from programs.terms import deadlines
+from programs.terms.policy import contract_policy, long_date, shift_texts
 from providers.selectors import nearby_providers
 
 PAGE_SIZE = 20
@@ -53,7 +55,12 @@ def _insured_person(request: HttpRequest):
     return getattr(user, "insured_person", None)
 
 
-def _unknown_plz_message(code: str) -> str:
+def _unknown_plz_message(code: str, place: ResolvedPlace | None = None) -> str:
+    if place is not None and place.not_residential:
+        return _(
+            "Die Postleitzahl %(plz)s gehört zu einem Postfach oder einem Großkunden, nicht zu einer "
+            "Wohnanschrift. Bitte geben Sie die Postleitzahl Ihres Wohnorts ein."
+        ) % {"plz": code}
     return _(
         "Die Postleitzahl %(plz)s kennen wir nicht. Bitte prüfen Sie die Eingabe; "
         "Postleitzahlen von Postfächern oder Großkunden haben keinen Wohnort."
@@ -67,7 +74,7 @@ def _resolve_form_place(form, field: str = "plz") -> ResolvedPlace | None:
         return None
     place = resolve_place(code, form.data.get("ort") or None)
     if not place.known:
-        form.add_error(field, _unknown_plz_message(code))
+        form.add_error(field, _unknown_plz_message(code, place))
         return None
     return place
 
@@ -77,7 +84,7 @@ def _person_context(request: HttpRequest, place: ResolvedPlace | None, age: int 
     typed; otherwise only what they typed (None if nothing)."""
     person = _insured_person(request)
     if person is not None:
-        ctx = person_context_for_insured(person, on=on)
+        ctx = person_context_for_insured(person, on=on, active_program_ids=running_program_ids(person))
         if place is not None:
             from_place = person_context_for_place(place, on=on)
             ctx = dataclasses.replace(
@@ -204,10 +211,10 @@ def home(request: HttpRequest) -> HttpResponse:
             place = resolve_place(code, request.GET.get("ort") or None)
             form.set_place_choices(place.groups)
         if form.is_valid() and place is not None and not place.known:
-            form.add_error("plz", _unknown_plz_message(code))
+            form.add_error("plz", _unknown_plz_message(code, place))
         if place is not None and not place.known:
             place = None
-    if place is not None and place.chosen is not None and not form.errors:
+    if place is not None and place.settled and not form.errors:
         filters = CatalogueFilters(place=place, sort=Sort.NAME)
         groups = programs_by_type(catalogue_programs(filters, on=today), per_type=HOME_PER_TYPE)
         query = _person_query(place, None)
@@ -328,12 +335,25 @@ def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
             nearby = nearby_providers(
                 origin=origin, contract_ids=[c.pk for c in contracts], on=today, page_size=NEARBY_COUNT
             )
+    answers = (
+        program_answers(request.user, program, now=timezone.now(), self_eligibility=eligibility)
+        if _insured_person(request) is not None
+        else []
+    )
+    own_answer = next((a for a in answers if a.is_self), None)
+    if answers:
+        can_declare_online = program.online_enrollment and any(a.possible for a in answers)
+    else:
+        can_declare_online = program.online_enrollment and not (eligibility and eligibility.reasons)
     context = {
         "program": program,
         "form": form,
         "person": ctx,
         "place": place,
         "eligibility": eligibility,
+        "own_answer": own_answer,
+        "others": [a for a in answers if not a.is_self],
+        "can_declare_online": can_declare_online,
         "policies": policies,
         "region_text": region_text(program),
         "prerequisites": list(program.prerequisites.all()),
@@ -369,9 +389,7 @@ def deadline_calculator(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         fund = next((f for f in funds if f.slug == data.get("kasse")), None)
-        lands = [data["land"]]
-        if fund is not None and fund.seat_land_id in deadlines.LANDS:
-            lands.append(fund.seat_land_id)
+        lands = deadlines.holiday_lands(data["land"], fund_seat_land=fund.seat_land_id if fund is not None else None)
         declared = data["erklaerung"]
         instructed = data.get("belehrung") or declared
         deadline = deadlines.revocation_deadline(declared_on=declared, instructed_on=instructed, lands=lands)
@@ -380,14 +398,13 @@ def deadline_calculator(request: HttpRequest) -> HttpResponse:
             "declared": declared,
             "instructed": instructed,
             "instructed_later": instructed > declared,
+            "instructed_earlier": instructed < declared,
             "lands": deadline.lands,
+            "land_names": [land_name(code) for code in deadline.lands],
             "fund": fund,
             "start_text": long_date(deadline.start),
             "raw_text": long_date(deadline.raw_last_day),
             "last_text": long_date(deadline.last_day),
             "shift_texts": shift_texts(deadline.shifts),
         }
-    template = "programs/deadline_calculator.html"
-    if request.htmx and not request.htmx.boosted:
-        template += "#result"
-    return render_page(request, template, {"form": form, "result": result})
+    return render_page(request, "programs/deadline_calculator.html", {"form": form, "result": result})

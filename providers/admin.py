@@ -3,22 +3,24 @@ from __future__ import annotations
 from django.contrib import admin, messages
 
 from programs.admin import FundScopedAdmin
-from programs.scoping import scope_to_fund
+from programs.admin_scoping import SHARED, TenantAdmin, TenantInline
 from providers.models import ContractParticipation, Provider
 
 
-class ParticipationInline(admin.TabularInline):
+class ParticipationInline(TenantInline, admin.TabularInline):
     model = ContractParticipation
+    fund_path = "contract__fund"
     extra = 0
     autocomplete_fields = ["contract"]
 
-    def get_queryset(self, request):
-        return scope_to_fund(super().get_queryset(request), request.user, "contract__fund")
-
 
 @admin.register(Provider)
-class ProviderAdmin(admin.ModelAdmin):
-    """Provider master data is public (the catalogue shows it); participations are fund-scoped."""
+class ProviderAdmin(TenantAdmin):
+    """Provider master data is shared by all funds (the catalogue shows it): every staff account
+    reads it, only the operator and the registry import change it (docs/back-office.md). A fund's
+    clerks manage the participations in their own contracts (ContractParticipationAdmin)."""
+
+    fund_path = SHARED
 
     list_display = ["name", "kind", "postal_code", "city", "lanr", "bsnr", "accepts_new_patients"]
     list_filter = ["kind", "accepts_new_patients", "wheelchair_accessible", "land"]
@@ -40,10 +42,3 @@ class ContractParticipationAdmin(FundScopedAdmin):
     autocomplete_fields = ["provider", "contract"]
     search_fields = ["provider__name", "contract__program__title"]
     list_filter = [("valid_until", admin.EmptyFieldListFilter)]
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "contract":
-            from programs.models import Contract
-
-            kwargs["queryset"] = scope_to_fund(Contract.objects.all(), request.user, "fund")
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)

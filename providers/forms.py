@@ -10,6 +10,7 @@ from providers.models import ProviderKind
 from providers.selectors import ACCESSIBILITY_FIELDS
 
 MAX_SPECIALTY_LENGTH = 80
+RADIUS_CHOICES_KM = (5, 10, 25, 50, 100)
 
 
 class ProviderSearchForm(forms.Form):
@@ -39,6 +40,29 @@ class ProviderSearchForm(forms.Form):
         widget=CheckboxSelectMultiple,
     )
     neue_patienten = forms.BooleanField(label=_("nimmt neue Patientinnen und Patienten an"), required=False)
+    name = forms.CharField(
+        label=_("Name der Praxis oder Einrichtung"),
+        required=False,
+        help_text=_("Ein Teil des Namens genügt, zum Beispiel „Müller“"),
+    )
+    umkreis = forms.TypedChoiceField(
+        label=_("Umkreis"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[
+            ("", _("automatisch (die nächsten zuerst)")),
+            *[(km, _("%(km)s km") % {"km": km}) for km in RADIUS_CHOICES_KM],
+        ],
+        widget=Select,
+        error_messages={"invalid_choice": _("Bitte wählen Sie einen Umkreis aus der Liste.")},
+    )
+
+    def clean_name(self) -> str:
+        value = (self.cleaned_data.get("name") or "").strip()
+        if len(value) > MAX_SPECIALTY_LENGTH:
+            raise forms.ValidationError(_("Bitte geben Sie höchstens %(n)s Zeichen ein.") % {"n": MAX_SPECIALTY_LENGTH})
+        return value
 
     def clean_fachrichtung(self) -> str:
         value = (self.cleaned_data.get("fachrichtung") or "").strip()

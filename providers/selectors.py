@@ -79,9 +79,12 @@ class ProviderFilters:
     specialty: str = ""
     accessibility: tuple[str, ...] = ()
     accepts_new_patients: bool = False
+    name: str = ""
 
     def q(self) -> Q:
         q = Q()
+        if self.name:
+            q &= Q(name__icontains=self.name)
         if self.kinds:
             q &= Q(kind__in=self.kinds)
         if self.specialty:
@@ -163,32 +166,38 @@ def nearby_providers(
     filters: ProviderFilters | None = None,
     page: int = 1,
     page_size: int = PAGE_SIZE,
+    radius_km: float | None = None,
 ) -> ProviderPage:
     """Participating providers nearest to `origin`, one page of them (see module docstring).
 
     `contract_ids`: the program's contracts valid on `on` (an empty list gives no result
     without a query); None means any contract valid on `on`.
+
+    One result set for every page: the radius is the one the person chose (`radius_km`),
+    or else the smallest of :data:`RADII_KM` that fills the first page — never a wider one
+    because a later page is asked for, so page 2 continues the list of page 1.
     """
     page = max(1, min(int(page), MAX_PAGE))
     if contract_ids is not None and not contract_ids:
-        return ProviderPage(page=page, page_size=page_size)
+        return ProviderPage(page=page, page_size=page_size, radius_km=radius_km)
     filters = filters or ProviderFilters()
-    need = page * page_size + 1
+    need = page_size + 1
     base = Provider.objects.filter(filters.q())
 
     scored: list[tuple[float, int]] = []
     radius: float | None = None
     capped = False
-    for radius_km in RADII_KM:
-        min_lat, max_lat, min_lon, max_lon = bounding_box(origin, radius_km)
+    chosen = radius_km is not None
+    for candidate_km in (radius_km,) if chosen else RADII_KM:
+        min_lat, max_lat, min_lon, max_lon = bounding_box(origin, candidate_km)
         rows = base.filter(
             participation_exists(contract_ids, on=on),
             latitude__range=(min_lat, max_lat),
             longitude__range=(min_lon, max_lon),
         ).values_list("id", "latitude", "longitude")
-        scored = [(d, pk) for pk, lat, lon in rows if (d := haversine_km(origin, (lat, lon))) <= radius_km]
-        radius = radius_km
-        if len(scored) >= need:
+        scored = [(d, pk) for pk, lat, lon in rows if (d := haversine_km(origin, (lat, lon))) <= candidate_km]
+        radius = candidate_km
+        if chosen or len(scored) >= need:
             break
     else:
         # Sparse here: the nearest participants anywhere, ordered in SQL by an equirectangular
@@ -199,7 +208,7 @@ def nearby_providers(
             (F("latitude") - lat0) * (F("latitude") - lat0) + (F("longitude") - lon0) * k * (F("longitude") - lon0) * k,
             output_field=FloatField(),
         )
-        limit = need + FALLBACK_EXTRA
+        limit = need + FALLBACK_EXTRA  # the same for every page: one result set
         rows = (
             base.filter(pk__in=_participating_ids(contract_ids, on=on))
             .annotate(approx=approx)

@@ -59,6 +59,7 @@ def provider_search(request: HttpRequest) -> HttpResponse:
                     specialty=data.get("fachrichtung") or "",
                     accessibility=tuple(data.get("barrierefrei") or ()),
                     accepts_new_patients=bool(data.get("neue_patienten")),
+                    name=data.get("name") or "",
                 )
                 results = nearby_providers(
                     origin=origin,
@@ -66,6 +67,7 @@ def provider_search(request: HttpRequest) -> HttpResponse:
                     on=today,
                     filters=filters,
                     page=_page_number(request.GET.get("seite")),
+                    radius_km=data.get("umkreis"),
                 )
     context = {"form": form, "program": program, "results": results}
     template = "providers/provider_search.html"

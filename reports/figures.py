@@ -27,7 +27,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from reports.formatting import largest_remainder, ratio
+from reports.formatting import largest_remainder, ratio, remainder_shares
 from reports.models import (
     TOP_BENEFITS,
     ApplicationRollup,
@@ -36,7 +36,10 @@ from reports.models import (
     Category,
     ComplaintChannel,
     ComplaintRollup,
+    KeyFigure,
+    KeyFigureName,
     Outcome,
+    Qualifier,
     RemedyKind,
     RemedyOutcome,
     RemedyRollup,
@@ -47,15 +50,18 @@ from reports.models import (
 from reports.participation import ProgramParticipation, program_participation
 
 #: Bumped when the presentation of stored PDFs changes, so they are rendered again.
-RENDER_VERSION = 1
+RENDER_VERSION = 2
 
 SECTIONS: tuple[tuple[str, str], ...] = (
+    ("kontakt", gettext_noop("Kontakt und Filialen")),
+    ("angebote", gettext_noop("Pflegeberatung und Gesundheitsangebote")),
     ("antraege", gettext_noop("Anträge und Rechnungen")),
     ("top-leistungen", gettext_noop("TOP-Leistungen")),
     ("bearbeitungszeiten", gettext_noop("Bearbeitungszeiten")),
     ("widersprueche", gettext_noop("Widersprüche und Klagen")),
     ("behandlungsfehler", gettext_noop("Behandlungsfehler")),
     ("beschwerden", gettext_noop("Beschwerden")),
+    ("befragung", gettext_noop("Versichertenbefragung")),
     ("programme", gettext_noop("Versorgungsprogramme")),
 )
 SECTION_KEYS = tuple(key for key, _label in SECTIONS)
@@ -110,15 +116,32 @@ class Part:
 
 @dataclass
 class Split:
-    """Counts that make up a whole; shares by largest remainder so they add up to 100 %."""
+    """Counts that make up a whole; the shares add up to 100 %.
+
+    With `remainder` (the key of the unfavourable outcome) the shares follow the published
+    report: the others rounded half up, the unfavourable one 100 minus the others
+    (`formatting.remainder_shares`); without it, largest remainder.
+    """
 
     total: int
     parts: list[Part]
     definition: str
 
     @classmethod
-    def of(cls, items: list[tuple[str, str, int]], definition: str, *, total: int | None = None) -> Split:
-        shares = largest_remainder([n for _k, _l, n in items])
+    def of(
+        cls,
+        items: list[tuple[str, str, int]],
+        definition: str,
+        *,
+        total: int | None = None,
+        remainder: str | None = None,
+    ) -> Split:
+        counts = [n for _k, _l, n in items]
+        keys = [k for k, _l, _n in items]
+        if remainder is not None and remainder in keys:
+            shares = remainder_shares(counts, keys.index(remainder))
+        else:
+            shares = largest_remainder(counts)
         parts = [Part(k, label, n, s) for (k, label, n), s in zip(items, shares, strict=True)]
         return cls(total=sum(n for _k, _l, n in items) if total is None else total, parts=parts, definition=definition)
 
@@ -192,6 +215,17 @@ class ProgramFigures:
     total_rate: Ratio | None = None
 
 
+@dataclass(frozen=True)
+class StatedFigure:
+    """A key figure as the fund states it: value (rounded to `places`) and qualifier ("etwa")."""
+
+    name: str
+    label: str
+    value: Decimal
+    qualifier: str
+    qualifier_label: str
+
+
 @dataclass
 class Report:
     report_year: ReportYear
@@ -208,6 +242,7 @@ class Report:
     complaints: Complaints | None
     programs: ProgramFigures | None
     previous: Report | None = None
+    key_figures: dict[str, StatedFigure] = field(default_factory=dict)
 
     @property
     def has_application_data(self) -> bool:
@@ -229,12 +264,12 @@ class Report:
 def _definitions() -> dict[str, str]:
     return {
         "applications": _(
-            "Anteil an allen im Berichtsjahr eingegangenen Anträgen und Rechnungen. Die Anteile sind nach dem "
-            "Verfahren der größten Reste gerundet und ergeben zusammen 100 %."
+            "Anteil an allen im Berichtsjahr eingegangenen Anträgen und Rechnungen. Die Anteile sind kaufmännisch "
+            "gerundet; der Anteil der abgelehnten ist 100 % minus die übrigen, sodass sie zusammen 100 % ergeben."
         ),
         "benefit": _(
-            "Anteil an den im Berichtsjahr eingegangenen Anträgen und Rechnungen dieser Leistung (Verfahren der "
-            "größten Reste)."
+            "Anteil an den im Berichtsjahr eingegangenen Anträgen und Rechnungen dieser Leistung (kaufmännisch "
+            "gerundet; abgelehnt = 100 % minus die übrigen)."
         ),
         "in_time": _(
             "Anteil der entschiedenen Anträge der Krankenversicherung, über die innerhalb von drei Wochen (mit "
@@ -260,11 +295,11 @@ def _definitions() -> dict[str, str]:
         ),
         "objection_split": _(
             "Anteil an den im Berichtsjahr erledigten Widersprüchen, einschließlich solcher aus Vorjahren "
-            "(Verfahren der größten Reste)."
+            "(kaufmännisch gerundet; ohne Erfolg = 100 % minus die übrigen)."
         ),
         "lawsuit_split": _(
             "Anteil an den im Berichtsjahr entschiedenen Klagen, einschließlich solcher aus Vorjahren "
-            "(Verfahren der größten Reste)."
+            "(kaufmännisch gerundet; ohne Erfolg = 100 % minus die übrigen)."
         ),
         "cases_rate": _("Geprüfte Fälle ÷ durchschnittliche Zahl der Versicherten × 100.000."),
         "opinions_rate": _("Veranlasste Begutachtungen ÷ durchschnittliche Zahl der Versicherten × 100.000."),
@@ -329,7 +364,7 @@ def _applications(rows: list[ApplicationRollup], insured: int | None, sick_pay: 
     overview = Overview(
         received=total,
         by_branch=by_branch,
-        split=Split.of(items, d["applications"]),
+        split=Split.of(items, d["applications"], remainder="rejected"),
         other_in_rejected=by_outcome[Outcome.OTHER],
         pending=by_outcome[Outcome.PENDING],
         in_time=Ratio(sum(r.decided_in_time for r in rows), kv_decided, 100, 1, d["in_time"]),
@@ -350,7 +385,7 @@ def _applications(rows: list[ApplicationRollup], insured: int | None, sick_pay: 
                 parts.append(("other", _("erledigt auf sonstige Art"), counts[Outcome.OTHER]))
             if counts[Outcome.PENDING]:
                 parts.append(("pending", _("noch offen"), counts[Outcome.PENDING]))
-            split = Split.of(parts, d["benefit"])
+            split = Split.of(parts, d["benefit"], remainder="rejected")
         if key == Benefit.KRANKENGELD:
             rate = Ratio(n, sick_pay or 0, 100_000, 0, d["kg_rate"])
             base = _("krankengeldberechtigte Mitglieder")
@@ -407,7 +442,11 @@ def _remedies(rows: list[RemedyRollup], by_branch: dict[str, int], d: dict[str, 
                         d["objection_quota" if is_objection else "lawsuit_quota"],
                     ),
                     settled=sum(settled.values()),
-                    split=Split.of(items, d["objection_split" if is_objection else "lawsuit_split"]),
+                    split=Split.of(
+                        items,
+                        d["objection_split" if is_objection else "lawsuit_split"],
+                        remainder=RemedyOutcome.NO_SUCCESS,
+                    ),
                 )
             )
     return result
@@ -466,6 +505,16 @@ def compute_report(
             },
             total_rate=Ratio(participation.total_participants, insured or 0, 100_000, 1, d["program_rate"]),
         )
+    key_figures = {
+        k.name: StatedFigure(
+            name=k.name,
+            label=str(KeyFigureName(k.name).label),
+            value=k.value.quantize(Decimal(1).scaleb(-k.places)),
+            qualifier=k.qualifier,
+            qualifier_label=str(Qualifier(k.qualifier).label) if k.qualifier else "",
+        )
+        for k in KeyFigure.objects.filter(report_year=report_year)
+    }
     fund = report_year.fund
     report = Report(
         report_year=report_year,
@@ -481,6 +530,7 @@ def compute_report(
         treatment_errors=treatment_errors,
         complaints=complaints,
         programs=programs,
+        key_figures=key_figures,
     )
     if with_previous:
         # Only a published previous year: the report (and its cached PDF) is the same for
@@ -553,6 +603,7 @@ def report_fingerprint(report: Report, *, language: str) -> str:
             "treatment_errors": _plain(report.treatment_errors),
             "complaints": _plain(report.complaints),
             "programs": _plain(report.programs),
+            "key_figures": _plain(report.key_figures),
             "previous_version": report.previous.report_year.data_version if report.previous else None,
             "previous": _plain(report.previous.overview) if report.previous else None,
         },

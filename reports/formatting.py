@@ -3,11 +3,14 @@
 Rules (docs/report-data.md, "Rundung"):
 - Rates are computed exactly (fractions of integers, no floats) and rounded half up
   ("kaufmännisch"): 0,125 → 0,13, never banker's rounding.
-- Shares that make up a whole (approved/rejected, outcome splits) use the largest-remainder
-  method (Hare-Niemeyer): round every share down to the printed precision, then give the
-  missing units to the shares with the largest remainders (ties: larger count first, then
-  the order given). The printed shares then add up to exactly 100 %, as in the published
-  report.
+- Shares that make up a whole and have an unfavourable outcome (approved/rejected, the
+  outcomes of objections and lawsuits) use the rule the published report uses
+  (`remainder_shares`): every other share is rounded half up, the unfavourable one
+  ("abgelehnt", "ohne Erfolg") is 100 minus the others. The printed shares add up to 100 %.
+- Shares without an unfavourable outcome (complaint channels and topics, Länder) use the
+  largest-remainder method (Hare-Niemeyer): round every share down to the printed precision,
+  then give the missing units to the shares with the largest remainders (ties: larger count
+  first, then the order given).
 - German style: "14.728.656", "95,9 %" (no-break space before %); English: "14,728,656",
   "95.9%".
 """
@@ -60,6 +63,33 @@ def largest_remainder(counts: Sequence[int], *, places: int = 1, whole: int = 10
     for i in order[:missing]:
         floors[i] += 1
     return [Decimal(f).scaleb(-places) for f in floors]
+
+
+def remainder_shares(
+    counts: Sequence[int], remainder: int, *, places: int = 1, whole: int = 100
+) -> list[Decimal | None]:
+    """Shares in percent as the published report prints them: every share except
+    `counts[remainder]` rounded half up, the share at `remainder` (the unfavourable outcome)
+    = `whole` minus the others.
+
+    >>> [str(s) for s in remainder_shares([2291, 8447, 5576, 974], 2)]
+    ['13.3', '48.9', '32.2', '5.6']
+
+    Where that would print something the counts cannot mean (a negative share, or a share
+    other than 0 for a count of 0, possible only with tiny counts), the largest-remainder
+    method decides instead, so the shares still add up to `whole`.
+    """
+    total = sum(counts)
+    if total == 0:
+        return [None] * len(counts)
+    shares: list[Decimal | None] = [
+        round_half_up(Fraction(c * whole, total), places) if i != remainder else None for i, c in enumerate(counts)
+    ]
+    rest = Decimal(whole) - sum(s for s in shares if s is not None)
+    if rest < 0 or (counts[remainder] == 0 and rest != 0):
+        return largest_remainder(counts, places=places, whole=whole)
+    shares[remainder] = rest.quantize(Decimal(1).scaleb(-places))
+    return shares
 
 
 def _lang(lang: str | None) -> str:

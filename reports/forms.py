@@ -35,6 +35,8 @@ class CompareSelectForm(forms.Form):
 
 class PublishForm(forms.Form):
     action = forms.ChoiceField(choices=[("publish", _("veröffentlichen")), ("withdraw", _("zurückziehen"))])
+    #: Withdrawing takes a published report away from everyone: it is asked for once more.
+    confirm = forms.BooleanField(required=False)
 
 
 class ImportUploadForm(forms.Form):

@@ -26,6 +26,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import IO, Any
 
 from django.db import connection, models, transaction
@@ -43,7 +44,10 @@ from reports.models import (
     ComplaintTopic,
     Dataset,
     ImportRun,
+    KeyFigure,
+    KeyFigureName,
     Outcome,
+    Qualifier,
     RemedyKind,
     RemedyOutcome,
     ReportYear,
@@ -503,6 +507,76 @@ class BaseFiguresSpec(Spec):
         return None
 
 
+INTEGER_FIGURES = frozenset(
+    {
+        KeyFigureName.BRANCHES,
+        KeyFigureName.BRANCHES_ACCESSIBLE,
+        KeyFigureName.CARE_PLANS,
+        KeyFigureName.CARE_ADVISORS,
+        KeyFigureName.PREVENTION_PARTICIPANTS,
+    }
+)
+PERCENT_FIGURES = frozenset({KeyFigureName.SURVEY_FIRST_CHOICE, KeyFigureName.SURVEY_STAY})
+KEY_FIGURE_NAMES = {n.value: n.value for n in KeyFigureName}
+QUALIFIERS = {q.value: q.value for q in Qualifier}
+
+
+class KeyFigureSpec(Spec):
+    """key_figures.csv: one row per figure the fund states (docs/report-data.md)."""
+
+    dataset = Dataset.KEY_FIGURES
+    header = ("figure", "value", "qualifier")
+
+    def __init__(self, year: int) -> None:
+        super().__init__(year)
+        self.lines: dict[str, int] = {}
+
+    def parse(self, fields: list[str], line: int) -> None:
+        self._check_columns(fields)
+        name_s, value_s, qualifier_s = fields
+        name = _choice(name_s, "figure", KEY_FIGURE_NAMES)
+        whole, dot, fraction = value_s.partition(".")
+        if not whole.isdigit() or (dot and not (fraction.isdigit() and len(fraction) <= 2)):
+            raise RowError(
+                _("value: „%(value)s“ ist keine Zahl (Ziffern, höchstens zwei Nachkommastellen mit Punkt).")
+                % {"value": value_s}
+            )
+        if name in INTEGER_FIGURES and dot:
+            raise RowError(_("value: %(figure)s ist eine Anzahl (ganze Zahl).") % {"figure": name})
+        value = Decimal(value_s)
+        if value >= 10**12:
+            raise RowError(_("value: zu groß."))
+        if name in PERCENT_FIGURES and value > 100:
+            raise RowError(_("value: ein Anteil in Prozent ist höchstens 100."))
+        qualifier = _choice(qualifier_s, "qualifier", QUALIFIERS)
+        if name in self.lines:
+            raise RowError(_("Diese Kennzahl steht schon in Zeile %(line)d.") % {"line": self.lines[name]})
+        self.lines[name] = line
+        self.acc[name] = (value, len(fraction), qualifier, line)
+        self.rows += 1
+        return None
+
+    def check_whole_file(self, last_line: int, rows: int) -> list[tuple[int, str]]:
+        problems = super().check_whole_file(last_line, rows)
+        branches = self.acc.get(KeyFigureName.BRANCHES)
+        accessible = self.acc.get(KeyFigureName.BRANCHES_ACCESSIBLE)
+        if branches and accessible and accessible[0] > branches[0]:
+            problems.append(
+                (
+                    accessible[3],
+                    _("value: mehr barrierefreie Filialen (%(a)s) als Filialen (%(b)s).")
+                    % {"a": accessible[0], "b": branches[0]},
+                )
+            )
+        return problems
+
+    def objects(self, report_year: ReportYear) -> list[KeyFigure]:
+        return [
+            KeyFigure(report_year=report_year, name=name, value=value, places=places, qualifier=qualifier)
+            for name, (value, places, qualifier, _line) in sorted(self.acc.items())
+        ]
+
+
 SPECS: dict[str, type[Spec]] = {
     spec.dataset: spec
     for spec in (
@@ -515,6 +589,7 @@ SPECS: dict[str, type[Spec]] = {
         TreatmentErrorAggregatedSpec,
         ComplaintSpec,
         ComplaintAggregatedSpec,
+        KeyFigureSpec,
     )
 }
 SPEC_BY_HEADER: dict[tuple[str, ...], type[Spec]] = {spec.header: spec for spec in SPECS.values()}
@@ -670,6 +745,31 @@ def import_stream(
     header = next(csv.reader([first], delimiter=delimiter))
     spec = spec_for_header(header, dataset)(report_year.year)
 
+    if type(spec) is ApplicationSpec and connection.vendor == "postgresql" and stream.seekable():
+        result = _import_applications_pg(
+            report_year=report_year,
+            stream=stream,
+            delimiter=delimiter,
+            report=report,
+            progress=progress,
+            on_progress=on_progress,
+            now=now,
+            started=started,
+        )
+        if result is not None:
+            if error_count:
+                raise ImportFailed(
+                    _("%(count)d fehlerhafte Zeilen; nichts wurde importiert.") % {"count": error_count},
+                    errors,
+                    error_count,
+                )
+            return result
+        # The file needs the Python validator (blank lines, broken CSV …): read it again.
+        stream.seek(0)
+        counter = _CountingReader(stream)
+        text = io.TextIOWrapper(io.BufferedReader(counter, buffer_size=1 << 20), encoding="utf-8-sig", newline="")
+        text.readline()
+
     stage: _Stage | None = None
     if spec.is_case_level:
         stage = _Stage(spec.family.case_model, spec.case_fields)
@@ -733,6 +833,9 @@ def import_stream(
                 locked.average_insured = spec.acc["average_insured"]
                 locked.average_sick_pay_members = spec.acc["average_sick_pay_members"]
                 locked.save(update_fields=["average_insured", "average_sick_pay_members"])
+            elif isinstance(spec, KeyFigureSpec):
+                KeyFigure.objects.filter(report_year=locked).delete()
+                rollup_rows = len(KeyFigure.objects.bulk_create(spec.objects(locked)))
             else:
                 family = spec.family
                 family.case_model.objects.filter(report_year=locked).delete()
@@ -760,3 +863,54 @@ def import_stream(
     finally:
         if stage is not None:
             stage.drop()
+
+
+def _import_applications_pg(
+    *, report_year, stream, delimiter, report, progress, on_progress, now, started
+) -> ImportResult | None:
+    """applications.csv through COPY and SQL (`reports.pgimport`); None = use the Python path.
+
+    With broken rows, `report` has been called for each of them and the result says 0 rows."""
+    from reports import pgimport
+
+    def on_bytes(n: int) -> None:
+        progress.bytes_read = n
+        if on_progress is not None:
+            on_progress(progress)
+
+    def on_phase(phase: str, rows: int) -> None:
+        progress.phase, progress.rows = phase, rows
+        if on_progress is not None:
+            on_progress(progress)
+
+    stream.seek(0)
+    try:
+        rows, rollup_rows, timings = pgimport.import_applications(
+            report_year=report_year,
+            stream=stream,
+            delimiter=delimiter,
+            report=report,
+            on_bytes=on_bytes,
+            on_phase=on_phase,
+            now=now,
+        )
+    except pgimport.Fallback:
+        return None
+    if rows < 0:
+        return ImportResult(
+            Dataset.APPLICATIONS, 0, 0, time.perf_counter() - started, report_year.data_version, timings
+        )
+    report_year.refresh_from_db(
+        fields=["data_version", "data_changed_at", "average_insured", "average_sick_pay_members"]
+    )
+    progress.rows, progress.phase = rows, "done"
+    if on_progress is not None:
+        on_progress(progress)
+    return ImportResult(
+        dataset=Dataset.APPLICATIONS,
+        rows=rows,
+        rollup_rows=rollup_rows,
+        seconds=time.perf_counter() - started,
+        data_version=report_year.data_version,
+        timings=timings,
+    )

@@ -183,6 +183,7 @@ class Dataset(models.TextChoices):
     TREATMENT_ERRORS_AGGREGATED = "treatment_errors_aggregated", _("Behandlungsfehler (aggregiert)")
     COMPLAINTS = "complaints", _("Beschwerden (Einzelfälle)")
     COMPLAINTS_AGGREGATED = "complaints_aggregated", _("Beschwerden (aggregiert)")
+    KEY_FIGURES = "key_figures", _("Kennzahlen (Filialen, Beratung, Gesundheitsangebote, Befragung)")
 
 
 class ReportYear(models.Model):
@@ -428,6 +429,58 @@ class ComplaintRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report_year_id}: {self.channel}/{self.topic} = {self.count}"
+
+
+# --- key figures (not figures of applications) -------------------------------------------------
+
+
+class KeyFigureName(models.TextChoices):
+    """The figures of the published report that no case data carries (key_figures.csv)."""
+
+    BRANCHES = "branches", _("Filialen")
+    BRANCHES_ACCESSIBLE = "branches_accessible", _("barrierefrei erreichbare Filialen")
+    CARE_PLANS = "care_plans", _("erstellte Versorgungspläne (Pflegeberatung)")
+    CARE_ADVISORS = "care_advisors", _("Pflegeberaterinnen und Pflegeberater")
+    PREVENTION_PARTICIPANTS = "prevention_participants", _("Teilnehmende an Angeboten der Gesundheitsförderung")
+    PREVENTION_SPENDING_PER_PARTICIPANT = (
+        "prevention_spending_per_participant",
+        _("Ausgaben je Teilnehmerin und Teilnehmer (Euro)"),
+    )
+    PREVENTION_SPENDING_TOTAL = "prevention_spending_total", _("Ausgaben für Gesundheitsförderung insgesamt (Euro)")
+    SURVEY_FIRST_CHOICE = "survey_first_choice", _("Befragte, für die die Kasse die erste Wahl ist (%)")
+    SURVEY_STAY = "survey_stay", _("Befragte, die mit hoher Wahrscheinlichkeit bleiben wollen (%)")
+
+
+class Qualifier(models.TextChoices):
+    """How the fund states a figure; kept as stated ("etwa 41 Beraterinnen und Berater")."""
+
+    EXACT = "", _("genau")
+    ABOUT = "about", _("etwa")
+    NEARLY = "nearly", _("fast")
+    OVER = "over", _("über")
+
+
+class KeyFigure(models.Model):
+    """One key figure of a report year, as the fund states it (value and qualifier)."""
+
+    report_year = models.ForeignKey(ReportYear, on_delete=models.CASCADE, related_name="key_figures")
+    name = models.CharField(_("Kennzahl"), max_length=40, choices=KeyFigureName.choices)
+    value = models.DecimalField(_("Wert"), max_digits=14, decimal_places=2)
+    places = models.PositiveSmallIntegerField(_("Nachkommastellen"), default=0)
+    qualifier = models.CharField(_("Angabe"), max_length=10, choices=Qualifier.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("Kennzahl")
+        verbose_name_plural = _("Kennzahlen")
+        constraints = [
+            models.UniqueConstraint(fields=["report_year", "name"], name="keyfigure_unique_name"),
+            models.CheckConstraint(condition=Q(name__in=KeyFigureName.values), name="keyfigure_name_valid"),
+            models.CheckConstraint(condition=Q(qualifier__in=Qualifier.values), name="keyfigure_qualifier_valid"),
+            models.CheckConstraint(condition=Q(value__gte=0, places__lte=2), name="keyfigure_value_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report_year_id}: {self.name} = {self.value}"
 
 
 # --- imports and generated files ----------------------------------------------------------------

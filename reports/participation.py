@@ -19,11 +19,9 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Q
 
-BERLIN = ZoneInfo("Europe/Berlin")
+from enrollment.lifecycle import ENDING_STATUSES, STARTED_STATUSES, Status
 
-#: Statuses in which a participation has (had) a start; revoked/rejected/draft never count.
-STARTED_STATUSES = ("awaiting_start", "active", "ending", "ended")
-ENDING_STATUSES = ("ending", "ended")
+BERLIN = ZoneInfo("Europe/Berlin")
 
 
 @dataclass(frozen=True)
@@ -73,7 +71,7 @@ def program_participation(*, fund_id: int, year: int) -> ProgramParticipation:
     at_year_end = Q(status__in=STARTED_STATUSES, start_date__lte=last_day) & (
         Q(end_date__isnull=True) | Q(end_date__gte=last_day)
     )
-    declared = Q(declared_at__gte=start, declared_at__lt=end) & ~Q(status="draft")
+    declared = Q(declared_at__gte=start, declared_at__lt=end) & ~Q(status=Status.DRAFT)
     revoked = Q(revoked_at__gte=start, revoked_at__lt=end)
     cancelled = Q(cancelled_at__gte=start, cancelled_at__lt=end)
     ended = Q(status__in=ENDING_STATUSES, end_date__year=year)

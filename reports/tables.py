@@ -15,7 +15,7 @@ from django.utils.translation import gettext_noop
 
 from reports.figures import Report, Split, change_percent, change_points, definitions
 from reports.formatting import format_number, format_percent, largest_remainder
-from reports.models import Benefit, Branch, RemedyKind
+from reports.models import Benefit, Branch, KeyFigureName, RemedyKind
 
 
 @dataclass(frozen=True)
@@ -79,6 +79,8 @@ def format_cell(value, kind: str, lang: str | None = None) -> str:
         return format_percent(value, 1, lang=lang, sign=True)
     if kind == "points":
         return format_number(value, 1, lang=lang, sign=True)
+    if kind == "number":  # as many decimals as the value carries (key figures as stated)
+        return format_number(value, lang=lang)
     raise ValueError(kind)
 
 
@@ -537,9 +539,77 @@ def program_tables(report: Report) -> list[Table]:
     return tables
 
 
+#: Key figures per section, in the order of the published report, with their unit.
+KEY_FIGURE_SECTIONS: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = (
+    (
+        "kontakt",
+        gettext_noop("Filialen %(year)d"),
+        ((KeyFigureName.BRANCHES, ""), (KeyFigureName.BRANCHES_ACCESSIBLE, "")),
+    ),
+    (
+        "angebote",
+        gettext_noop("Pflegeberatung und Gesundheitsangebote %(year)d"),
+        (
+            (KeyFigureName.CARE_PLANS, ""),
+            (KeyFigureName.CARE_ADVISORS, ""),
+            (KeyFigureName.PREVENTION_PARTICIPANTS, ""),
+            (KeyFigureName.PREVENTION_SPENDING_PER_PARTICIPANT, "Euro"),
+            (KeyFigureName.PREVENTION_SPENDING_TOTAL, "Euro"),
+        ),
+    ),
+    (
+        "befragung",
+        gettext_noop("Ergebnisse der Versichertenbefragung %(year)d"),
+        ((KeyFigureName.SURVEY_FIRST_CHOICE, "%"), (KeyFigureName.SURVEY_STAY, "%")),
+    ),
+)
+
+
+def key_figure_tables(report: Report) -> list[Table]:
+    """The figures the fund states (key_figures.csv), kept as stated: "etwa 41"."""
+    tables = []
+    prev = report.previous.key_figures if report.previous else {}
+    for section, title, names in KEY_FIGURE_SECTIONS:
+        rows = []
+        for name, unit in names:
+            figure = report.key_figures.get(name)
+            if figure is None:
+                continue
+            row = {"label": figure.label, "qualifier": figure.qualifier_label, "value": figure.value, "unit": unit}
+            if prev:
+                previous = prev.get(name)
+                _with_change(row, figure.value, previous.value if previous else None, mode="absolute")
+            rows.append(row)
+        if not rows:
+            continue
+        tables.append(
+            Table(
+                slug=f"kennzahlen-{section}",
+                section=section,
+                title=_(title) % {"year": report.year},
+                columns=[
+                    Column("label", _("Kennzahl"), "text"),
+                    Column("qualifier", _("Angabe"), "text"),
+                    Column("value", _("Wert"), "number"),
+                    Column("unit", _("Einheit"), "text"),
+                    *([Column("previous", _("Vorjahr"), "number")] if prev else []),
+                ],
+                rows=rows,
+                notes=[
+                    _(
+                        "Angaben der Kasse, so wie sie sie macht: „etwa“, „fast“ und „über“ stehen bei Zahlen, die die "
+                        "Kasse nicht genau angibt."
+                    )
+                ],
+            )
+        )
+    return tables
+
+
 def report_tables(report: Report) -> list[Table]:
     """All tables of the report in the order of the sections."""
     return [
+        *key_figure_tables(report),
         *applications_tables(report),
         *top_benefit_table(report),
         *processing_table(report),

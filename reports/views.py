@@ -126,6 +126,8 @@ def publish(request, fund_slug: str, year: int):
         raise Http404("Not allowed")
     form = PublishForm(request.POST)
     if form.is_valid():
+        if form.cleaned_data["action"] == "withdraw" and not form.cleaned_data["confirm"]:
+            return render(request, "reports/withdraw_confirm.html", {"report_year": report_year})
         if form.cleaned_data["action"] == "publish":
             services.report_year_publish(report_year=report_year, now=now)
             messages.success(request, _("Der Bericht ist veröffentlicht und für alle lesbar."))
@@ -243,4 +245,38 @@ def compare_csv(request, year: int, slug: str):
         raise Http404("No such table")
     response = HttpResponse(table_csv(table), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{slug}-{year}.csv"'
+    return response
+
+
+# --- series over the years ---------------------------------------------------------------------
+
+
+def _series_for(request, fund_slug: str):
+    """The report years of one fund the user may read (oldest first) and their series tables."""
+    from reports.series import series_tables
+
+    report_years = sorted(
+        visible_report_years(request.user, now=timezone.now()).filter(fund__slug=fund_slug), key=lambda ry: ry.year
+    )
+    if not report_years:
+        raise Http404("No readable reports of that fund")
+    reports = [compute_report(ry, with_previous=False, with_programs=False) for ry in report_years]
+    return report_years, series_tables(reports)
+
+
+@require_GET
+def series(request, fund_slug: str):
+    report_years, tables = _series_for(request, fund_slug)
+    context = {"fund": report_years[0].fund, "report_years": report_years, "tables": tables}
+    return render(request, "reports/series.html", context)
+
+
+@require_GET
+def series_csv(request, fund_slug: str, slug: str):
+    _report_years, tables = _series_for(request, fund_slug)
+    table = next((t for t in tables if t.slug == slug), None)
+    if table is None:
+        raise Http404("No such table")
+    response = HttpResponse(table_csv(table), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{fund_slug}-{slug}.csv"'
     return response

@@ -1,3 +1,9 @@
+"""Root of the test suite. tests/<app>/ mirrors the code (tests/enrollment/accounts/ for
+enrollment/accounts/, browser tests as test_browser.py next to their app's tests); shared
+fixtures and the helpers that go with them (`declare()`, `at()`, `event_rows()`, catalogue
+builders, report loaders) live in tests/fixtures/*.py, registered once below; factories in
+tests/factories.py. A conftest.py below this one holds only what its directory alone needs."""
+
 from __future__ import annotations
 
 import os
@@ -5,6 +11,41 @@ import os
 import pytest
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright + live_server
+
+# Shared fixtures, available in every test module (no conftest copies, no fixture imports).
+pytest_plugins = [
+    "tests.fixtures.browser",
+    "tests.fixtures.catalogue",
+    "tests.fixtures.enrollment",
+    "tests.fixtures.reports",
+    "tests.fixtures.tenancy",
+]
+
+
+@pytest.fixture
+def client():
+    """Django's test client; `force_login` of staff also passes the second factor (tests/fixtures/signin.py)."""
+    from tests.fixtures.signin import StaffClient
+
+    return StaffClient()
+
+
+@pytest.fixture
+def admin_client(db, admin_user):
+    """pytest-django's superuser client, signed in with a verified second factor."""
+    from tests.fixtures.signin import StaffClient
+
+    client = StaffClient()
+    client.force_login(admin_user)
+    return client
+
+
+@pytest.fixture
+def plain_client():
+    """Django's test client without help: staff sessions are not verified with a second factor."""
+    from django.test import Client
+
+    return Client()
 
 
 @pytest.fixture
@@ -30,3 +71,9 @@ def _fresh_page_cache():
     yield
     cache.clear()
     clear_local_pages()
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Stored documents (receipts, report PDFs) go to a fresh folder per test, never the repository."""
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -87,7 +87,7 @@ class ProviderFactory(DjangoModelFactory):
     fachgruppe = "Allgemeinmedizin"
 
 
-class ParticipationFactory(DjangoModelFactory):
+class ContractParticipationFactory(DjangoModelFactory):
     class Meta:
         model = ContractParticipation
 

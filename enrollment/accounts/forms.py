@@ -101,3 +101,18 @@ class TokenForm(forms.Form):
         if not token.isdigit():
             raise forms.ValidationError(_("Bitte geben Sie nur Ziffern ein."))
         return token
+
+
+class SecondFactorForm(forms.Form):
+    """Second login step: the app's 6 digits or one of the recovery codes (letters and digits)."""
+
+    token = forms.CharField(
+        label=_("Sicherheitscode oder Wiederherstellungscode"),
+        help_text=_(
+            "Die 6 Ziffern aus Ihrer Authenticator-App – oder, wenn Sie die App nicht zur Hand haben, "
+            "einer Ihrer Wiederherstellungscodes (z. B. abcde-fghjk)."
+        ),
+        min_length=6,
+        max_length=24,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "spellcheck": "false", "autocapitalize": "off"}),
+    )

@@ -32,7 +32,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from enrollment.models import ActivationCode, EmailConfirmation, InsuredPerson
+from enrollment.models import ActivationCode, EmailConfirmation, InsuredPerson, PersonLinkEvent
 
 logger = logging.getLogger(__name__)
 User = get_user_model()
@@ -263,7 +263,10 @@ def _register_locked(
         if existing is not None and existing.username == email and existing.check_password(password):
             return Registration(user=existing, person=person, created=False)
         raise RegistrationFailed()
-    if code.expires_at <= now or person.user_id is not None:
+    if not (code.created_at <= now < code.expires_at) or person.user_id is not None:
+        # A code is valid from its issue to its expiry; `now` before the issue (a skewed clock
+        # or a replayed request) fails like any other invalid code instead of breaking the
+        # database constraint `activation_used_after_created`.
         raise RegistrationFailed()
     if User.objects.filter(username__iexact=email).exists():
         raise EmailAlreadyUsed()
@@ -278,6 +281,14 @@ def _register_locked(
     person.save(update_fields=["user"])
     code.used_at = now
     code.save(update_fields=["used_at"])
+    PersonLinkEvent.objects.create(
+        kind=PersonLinkEvent.Kind.ACCOUNT_LINKED,
+        at=now,
+        actor=user,
+        person=person,
+        user=user,
+        reason="Aktivierungscode",
+    )
     EmailConfirmation.objects.create(user=user, email=email)
     logger.info("account registered for person %s", person.pk)
     return Registration(user=user, person=person, created=True)

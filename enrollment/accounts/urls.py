@@ -21,6 +21,8 @@ urlpatterns = [
     path("email/erneut-senden/", views.email_resend, name="email_resend"),
     path("zwei-faktor/", views.totp_setup, name="totp_setup"),
     path("zwei-faktor/ausschalten/", views.totp_disable, name="totp_disable"),
+    path("zwei-faktor/wiederherstellungscodes/", views.recovery_codes, name="recovery_codes"),
+    path("zwei-faktor/passkey/<int:pk>/entfernen/", views.passkey_remove, name="passkey_remove"),
     path("passwort/aendern/", views.PasswordChangeView.as_view(), name="password_change"),
     path(
         "passwort/aendern/fertig/",

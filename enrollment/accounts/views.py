@@ -21,14 +21,16 @@ from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.html import escape
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from enrollment.accounts import services
-from enrollment.accounts.forms import EmailAuthenticationForm, RegistrationForm, TokenForm
+from enrollment.accounts import lockout, second_factor, services
+from enrollment.accounts.client_ip import client_ip
+from enrollment.accounts.forms import EmailAuthenticationForm, RegistrationForm, SecondFactorForm, TokenForm
 from enrollment.models import EmailConfirmation
 from enrollment.representation import ADULT_AGE, DEFAULT_SELF_DECLARATION_AGE
 from enrollment.selectors import own_person, persons_for_user
@@ -42,9 +44,18 @@ TOTP_ISSUER = "Versorgungslotse"
 
 
 def _client_ip(request: HttpRequest) -> str | None:
-    # Behind the reverse proxy REMOTE_ADDR is set by the proxy configuration (not X-Forwarded-For,
-    # which a client can forge to escape the rate limit).
-    return request.META.get("REMOTE_ADDR")
+    # X-Forwarded-For only from trusted proxies (settings.TRUSTED_PROXIES): a client cannot forge
+    # its address to escape the rate limit.
+    return client_ip(request)
+
+
+def _safe_next(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
 
 
 def _email_unconfirmed(user) -> bool:
@@ -138,15 +149,17 @@ def email_resend(request: HttpRequest) -> HttpResponse:
 
 @method_decorator(sensitive_post_parameters("password"), name="dispatch")
 class LoginView(auth_views.LoginView):
-    """Step 1: password. With a confirmed TOTP device the user is not signed in yet: the
-    session remembers who passed step 1 (for 5 minutes) and step 2 asks for the code."""
+    """Step 1: password. With a confirmed second factor (app, passkey, recovery codes) the user is
+    not signed in yet: the session remembers who passed step 1 (for 5 minutes) and step 2 asks
+    for the code. Staff without a second factor are signed in and led to set one up: the admin
+    stays closed to them until then (config.admin)."""
 
     form_class = EmailAuthenticationForm
     template_name = "registration/login.html"
 
     def form_valid(self, form):
         user = form.get_user()
-        if services.totp_device_for(user) is not None:
+        if second_factor.has_any_device(user):
             self.request.session[PENDING_SESSION_KEY] = {
                 "uid": user.pk,
                 "backend": getattr(user, "backend", MODEL_BACKEND),
@@ -155,6 +168,12 @@ class LoginView(auth_views.LoginView):
             }
             return redirect("accounts:login_token")
         response = super().form_valid(form)
+        if second_factor.second_factor_required(user):
+            messages.info(
+                self.request,
+                _("Für die Verwaltung ist ein zweiter Faktor Pflicht. Bitte richten Sie ihn jetzt ein."),
+            )
+            return redirect(f"{reverse('accounts:totp_setup')}?{urlencode({'next': self.get_success_url()})}")
         _notice_unconfirmed_email(self.request, user)
         return response
 
@@ -170,7 +189,9 @@ def _notice_unconfirmed_email(request: HttpRequest, user) -> None:
 @sensitive_post_parameters("token")
 @never_cache
 def login_token(request: HttpRequest) -> HttpResponse:
-    """Step 2 of the login: the current code of the authenticator app."""
+    """Step 2 of the login: the app's current code, a recovery code (used up), or a passkey
+    (its button signs in through django-otp-webauthn). Wrong codes count towards the lockout
+    of the user name like wrong passwords; while locked, even a right code is refused."""
     pending = request.session.get(PENDING_SESSION_KEY)
     if not pending or time.time() - pending.get("at", 0) > PENDING_MAX_AGE_SECONDS:
         request.session.pop(PENDING_SESSION_KEY, None)
@@ -180,11 +201,15 @@ def login_token(request: HttpRequest) -> HttpResponse:
     if user is None:
         request.session.pop(PENDING_SESSION_KEY, None)
         return redirect("login")
-    form = TokenForm(request.POST or None)
+    form = SecondFactorForm(request.POST or None)
+    username = user.get_username()
+    if request.method == "POST" and lockout.second_factor_locked(request, username=username):
+        return lockout.lockout_response(request)
     if request.method == "POST" and form.is_valid():
         try:
-            device = services.totp_verify(user=user, token=form.cleaned_data["token"])
-        except services.TotpTokenInvalid as error:
+            device = second_factor.second_factor_verify(user=user, token=form.cleaned_data["token"])
+        except second_factor.SecondFactorInvalid as error:
+            lockout.second_factor_failed(request, username=username)  # may lock: AxesMiddleware answers
             form.add_error("token", str(error))
         else:
             request.session.pop(PENDING_SESSION_KEY, None)
@@ -192,7 +217,16 @@ def login_token(request: HttpRequest) -> HttpResponse:
             auth_login(request, user, backend=pending["backend"])
             _notice_unconfirmed_email(request, user)
             return redirect(pending.get("next") or reverse("home"))
-    return render(request, "accounts/login_token.html", {"form": form})
+    return render(
+        request,
+        "accounts/login_token.html",
+        {
+            "form": form,
+            "next": pending.get("next") or "",
+            "has_totp": services.totp_device_for(user) is not None,
+            "has_passkey": bool(second_factor.passkeys_for(user)),
+        },
+    )
 
 
 # --------------------------------------------------------------------------- account page
@@ -255,12 +289,49 @@ def _secret_groups(device) -> str:
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
+def _security_context(request: HttpRequest, **extra) -> dict:
+    user = request.user
+    return {
+        "next": _safe_next(request, ""),
+        "required": second_factor.second_factor_required(user),
+        "has_factor": second_factor.has_second_factor(user),
+        "passkeys": second_factor.passkeys_for(user),
+        "recovery_left": second_factor.recovery_codes_left(user),
+        **extra,
+    }
+
+
+def _needs_reauthentication(request: HttpRequest) -> bool:
+    """Changing the second factors of an account that has one needs a session verified with it."""
+    return second_factor.has_any_device(request.user) and not request.user.is_verified()
+
+
+def _reauthenticate(request: HttpRequest) -> HttpResponse:
+    messages.info(
+        request, _("Bitte melden Sie sich erneut an und bestätigen Sie die Anmeldung mit Ihrem zweiten Faktor.")
+    )
+    return redirect(f"{reverse('login')}?{urlencode({'next': request.get_full_path()})}")
+
+
+def _recovery_codes_page(request: HttpRequest, codes: list[str], *, first: bool) -> HttpResponse:
+    response = render(
+        request,
+        "accounts/recovery_codes.html",
+        {"codes": codes, "first": first, "next": _safe_next(request, reverse("accounts:totp_setup"))},
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 @login_required
 @sensitive_post_parameters("token")
 @never_cache
 def totp_setup(request: HttpRequest) -> HttpResponse:
+    """The page "Zwei-Faktor-Anmeldung": authenticator app (QR code), passkeys, recovery codes."""
+    if _needs_reauthentication(request):
+        return _reauthenticate(request)
     if services.totp_device_for(request.user) is not None:
-        return render(request, "accounts/totp_setup.html", {"active": True, "form": TokenForm()})
+        return render(request, "accounts/totp_setup.html", _security_context(request, active=True, form=TokenForm()))
     device = services.totp_device_start(user=request.user)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -279,17 +350,20 @@ def totp_setup(request: HttpRequest) -> HttpResponse:
                 request,
                 _("Die Zwei-Faktor-Anmeldung ist eingerichtet. Ab jetzt fragen wir beim Anmelden nach dem Code."),
             )
-            return redirect("accounts:account")
+            # Shown once, in this response only: recovery codes for a lost phone.
+            codes = second_factor.recovery_codes_generate(user=request.user)
+            return _recovery_codes_page(request, codes, first=True)
     uri = _otpauth_uri(device, request.user.get_username())
     return render(
         request,
         "accounts/totp_setup.html",
-        {
-            "active": False,
-            "form": form,
-            "qr_svg": mark_safe(_qr_svg(uri, _("QR-Code zum Einrichten der Authenticator-App"))),  # noqa: S308 — generated, title escaped
-            "secret": _secret_groups(device),
-        },
+        _security_context(
+            request,
+            active=False,
+            form=form,
+            qr_svg=mark_safe(_qr_svg(uri, _("QR-Code zum Einrichten der Authenticator-App"))),  # noqa: S308 — generated, title escaped
+            secret=_secret_groups(device),
+        ),
     )
 
 
@@ -299,14 +373,49 @@ def totp_setup(request: HttpRequest) -> HttpResponse:
 def totp_disable(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST)
     if form.is_valid():
-        try:
-            services.totp_device_remove(user=request.user, token=form.cleaned_data["token"])
-        except services.TotpTokenInvalid as error:
-            form.add_error("token", str(error))
+        if second_factor.second_factor_required(request.user) and not second_factor.passkeys_for(request.user):
+            form.add_error("token", str(second_factor.LastFactorRequired()))
         else:
-            messages.success(request, _("Die Zwei-Faktor-Anmeldung ist ausgeschaltet."))
-            return redirect("accounts:account")
-    return render(request, "accounts/totp_setup.html", {"active": True, "form": form}, status=400)
+            try:
+                services.totp_device_remove(user=request.user, token=form.cleaned_data["token"])
+            except services.TotpTokenInvalid as error:
+                form.add_error("token", str(error))
+            else:
+                if not second_factor.has_second_factor(request.user):
+                    from django_otp.plugins.otp_static.models import StaticDevice
+
+                    StaticDevice.objects.filter(user=request.user).delete()  # codes belong to a factor
+                messages.success(request, _("Die Zwei-Faktor-Anmeldung mit der App ist ausgeschaltet."))
+                return redirect("accounts:account")
+    return render(request, "accounts/totp_setup.html", _security_context(request, active=True, form=form), status=400)
+
+
+@login_required
+@require_POST
+@never_cache
+def recovery_codes(request: HttpRequest) -> HttpResponse:
+    """New recovery codes (the old ones stop working), shown once in this response."""
+    if _needs_reauthentication(request):
+        return _reauthenticate(request)
+    if not second_factor.has_second_factor(request.user):
+        messages.warning(request, _("Richten Sie zuerst eine Authenticator-App oder einen Passkey ein."))
+        return redirect("accounts:totp_setup")
+    codes = second_factor.recovery_codes_generate(user=request.user)
+    return _recovery_codes_page(request, codes, first=False)
+
+
+@login_required
+@require_POST
+def passkey_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    if _needs_reauthentication(request):
+        return _reauthenticate(request)
+    try:
+        second_factor.passkey_remove(user=request.user, passkey_id=pk)
+    except second_factor.LastFactorRequired as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Der Passkey ist entfernt."))
+    return redirect("accounts:totp_setup")
 
 
 # --------------------------------------------------------------------------- password views

@@ -23,6 +23,12 @@ def pct(value, places=1):
     return format_percent(value, int(places))
 
 
+@register.filter
+def pct_stated(value):
+    """A percentage as stated, with the decimals it carries: Decimal("97") → "97 %"."""
+    return format_percent(value)
+
+
 @register.simple_tag
 def cell(row: dict, column) -> str:
     return format_cell(row.get(column.key), column.kind)

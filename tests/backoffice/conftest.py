@@ -5,7 +5,7 @@ import uuid
 import pytest
 
 from enrollment import services
-from tests.enrollment.conftest import ALL_CONSENTS, at, gp, hzv, other_person, person, second_gp  # noqa: F401
+from tests.fixtures.enrollment import ALL_CONSENTS, at
 
 
 @pytest.fixture

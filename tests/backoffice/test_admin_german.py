@@ -10,7 +10,6 @@ from django.urls import reverse
 
 from enrollment.admin_display import consents_text, event_data_text
 from tests.backoffice.test_dashboard import work, worker  # noqa: F401
-from tests.enrollment.conftest import dmp  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

@@ -17,8 +17,8 @@ from enrollment import services
 from reports.models import ImportRun
 from reports.services import report_year_get_or_create
 from tests.backoffice.conftest import staff_in
-from tests.enrollment.conftest import ALL_CONSENTS, at, dmp  # noqa: F401
 from tests.factories import InsuredPersonFactory
+from tests.fixtures.enrollment import ALL_CONSENTS, at
 
 pytestmark = pytest.mark.django_db
 

@@ -54,7 +54,8 @@ def test_roles_separate_the_work():
     assert "reports.change_reportyear" in analysts
     assert not any(p.startswith("enrollment.") for p in analysts)  # no personal data
     assert {"auth.change_user", "programs.add_staffmembership", "backoffice.view_accesslogentry"} <= admins
-    assert not any(p.startswith(("enrollment.", "reports.")) for p in admins)
+    assert "enrollment.unlock_login" in admins  # lifting login locks of the fund's accounts
+    assert not any(p.startswith(("enrollment.", "reports.")) for p in admins - {"enrollment.unlock_login"})
     assert "providers.change_provider" in operator  # shared provider master data is the platform's
     assert not any(p.startswith("enrollment.") for p in operator)
     # nobody but the superuser may delete insured persons, participations or the access log

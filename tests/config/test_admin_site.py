@@ -15,7 +15,8 @@ def test_admin_login_redirects_to_portal_login(client):
     assert response["Location"].startswith("/konto/anmelden/?next=%2Fverwaltung%2F")
 
 
-def test_admin_requires_second_factor_when_staff_has_device(client, aoks):
+def test_admin_requires_second_factor_when_staff_has_device(plain_client, aoks):
+    client = plain_client
     membership = StaffMembershipFactory(
         fund=aoks["aok-bw"], user__username="sb@aok.example", user__email="sb@aok.example"
     )
@@ -35,7 +36,7 @@ def test_admin_requires_second_factor_when_staff_has_device(client, aoks):
     assert client.get("/verwaltung/").status_code == 200
 
 
-def test_admin_open_to_staff_without_device(client, aoks):
+def test_admin_open_to_staff_with_verified_second_factor(client, aoks):
     membership = StaffMembershipFactory(fund=aoks["aok-bw"])
-    client.force_login(membership.user)
+    client.force_login(membership.user)  # the shared StaffClient passes the second factor
     assert client.get("/verwaltung/").status_code == 200

@@ -11,9 +11,9 @@ from django.urls import reverse
 
 from enrollment import services
 from enrollment.lifecycle import Status
-from enrollment.models import Participation
-from tests.enrollment.conftest import ALL_CONSENTS, at
+from enrollment.models import Channel, EventReason, Participation
 from tests.factories import StaffMembershipFactory
+from tests.fixtures.enrollment import at, declare, event_row, event_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -61,15 +61,7 @@ def test_paper_declaration_gives_the_same_deadlines_as_online(client, staff, hzv
     response = paper_post(client, hzv, person, gp)
     assert response.status_code == 302, response.content.decode()[:2000]
     paper = Participation.objects.get(person=person)
-    online = services.participation_declare(
-        person=other_person,
-        contract=hzv,
-        provider=gp,
-        actor=other_person.user,
-        consents=ALL_CONSENTS,
-        idempotency_key=uuid.uuid4(),
-        now=at(2025, 12, 20, 18),
-    )
+    online = declare(hzv, other_person, gp, now=at(2025, 12, 20, 18))
     fields = ("revocation_deadline", "start_date", "binding_end", "term_end", "cancel_by")
     assert [getattr(paper, f) for f in fields] == [getattr(online, f) for f in fields]
     # Saturday 20.12.2025 + 14 days = Saturday 03.01.2026 → Monday 05.01.2026.
@@ -77,6 +69,7 @@ def test_paper_declaration_gives_the_same_deadlines_as_online(client, staff, hzv
     assert paper.start_date == dt.date(2026, 4, 1)
     assert (paper.channel, paper.declared_by, paper.instruction_method) == ("practice", staff, "paper")
     assert paper.events.get().channel == "practice"
+    assert event_rows(paper) == [("", Status.SUBMITTED, EventReason.DECLARED, staff, Channel.PRACTICE)]
 
 
 def test_paper_declaration_for_child_needs_a_registered_representative(client, staff, bv, parent_and_child, person):
@@ -90,6 +83,7 @@ def test_paper_declaration_for_child_needs_a_registered_representative(client, s
     assert paper_post(client, bv, child, None, signer=parent.pk).status_code == 302
     p = Participation.objects.get()
     assert (p.signer_kind, p.signer) == ("representative", parent)
+    assert event_rows(p) == [("", Status.SUBMITTED, EventReason.DECLARED, staff, Channel.PRACTICE)]
 
 
 def test_paper_declaration_without_belehrung_has_no_deadline(client, staff, hzv, gp, person):
@@ -106,18 +100,11 @@ def test_paper_declaration_without_belehrung_has_no_deadline(client, staff, hzv,
     # 03.04.2026 + 14 = Friday 17.04.2026, a working day.
     assert p.revocation_deadline == dt.date(2026, 4, 17)
     assert p.instruction_method == "letter"
+    assert event_row(p) == (Status.SUBMITTED, Status.SUBMITTED, EventReason.INSTRUCTED, staff, Channel.STAFF)
 
 
 def test_admin_is_scoped_to_the_staff_fund(client, other_staff, hzv, gp, person):
-    p = services.participation_declare(
-        person=person,
-        contract=hzv,
-        provider=gp,
-        actor=person.user,
-        consents=ALL_CONSENTS,
-        idempotency_key=uuid.uuid4(),
-        now=at(2026, 12, 19),
-    )
+    p = declare(hzv, person, gp, now=at(2026, 12, 19))
     client.force_login(other_staff)
     assert str(person.kvnr) not in client.get(reverse("admin:enrollment_participation_changelist")).content.decode()
     assert client.get(reverse("admin:enrollment_participation_change", args=[p.pk])).status_code in (302, 404)
@@ -128,18 +115,11 @@ def test_admin_is_scoped_to_the_staff_fund(client, other_staff, hzv, gp, person)
     assert paper_post(client, hzv, person, gp).status_code == 200  # person and contract not selectable
     p.refresh_from_db()
     assert p.status == Status.SUBMITTED
+    assert p.events.count() == 1
 
 
 def test_admin_shows_status_read_only_with_events(client, staff, hzv, gp, person):
-    p = services.participation_declare(
-        person=person,
-        contract=hzv,
-        provider=gp,
-        actor=person.user,
-        consents=ALL_CONSENTS,
-        idempotency_key=uuid.uuid4(),
-        now=at(2026, 12, 19),
-    )
+    p = declare(hzv, person, gp, now=at(2026, 12, 19))
     client.force_login(staff)
     page = client.get(reverse("admin:enrollment_participation_change", args=[p.pk])).content.decode()
     assert 'name="status"' not in page
@@ -147,6 +127,7 @@ def test_admin_shows_status_read_only_with_events(client, staff, hzv, gp, person
     client.post(reverse("admin:enrollment_participation_change", args=[p.pk]), {"status": "active"})
     p.refresh_from_db()
     assert p.status == Status.SUBMITTED
+    assert p.events.count() == 1
 
 
 def test_admin_refuses_future_paper_dates(client, staff, hzv, gp, person):
@@ -157,15 +138,7 @@ def test_admin_refuses_future_paper_dates(client, staff, hzv, gp, person):
 
 
 def test_admin_work_queue_and_doctor_confirmation(client, staff, dmp, person):
-    p = services.participation_declare(
-        person=person,
-        contract=dmp,
-        provider=None,
-        actor=person.user,
-        consents=ALL_CONSENTS,
-        idempotency_key=uuid.uuid4(),
-        now=at(2026, 5, 4),
-    )
+    p = declare(dmp, person, None, now=at(2026, 5, 4))
     client.force_login(staff)
     queue = client.get(reverse("admin:enrollment_participation_changelist") + "?vorrat=doctor").content.decode()
     assert person.kvnr in queue
@@ -176,6 +149,13 @@ def test_admin_work_queue_and_doctor_confirmation(client, staff, dmp, person):
     p.refresh_from_db()
     assert p.status == Status.AWAITING_START and p.start_date == dt.date(2026, 5, 21)
     assert p.events.last().actor == staff
+    assert event_row(p) == (
+        Status.AWAITING_DOCTOR,
+        Status.AWAITING_START,
+        EventReason.DOCTOR_CONFIRMED,
+        staff,
+        Channel.STAFF,
+    )
 
 
 def test_admin_actions_need_change_permission(client, aoks, hzv, gp, person):
@@ -183,15 +163,7 @@ def test_admin_actions_need_change_permission(client, aoks, hzv, gp, person):
 
     viewer = StaffMembershipFactory(fund=aoks["aok-bw"]).user
     viewer.user_permissions.set(Permission.objects.filter(codename="view_participation"))
-    p = services.participation_declare(
-        person=person,
-        contract=hzv,
-        provider=gp,
-        actor=person.user,
-        consents=ALL_CONSENTS,
-        idempotency_key=uuid.uuid4(),
-        now=at(2026, 1, 15),
-    )
+    p = declare(hzv, person, gp, now=at(2026, 1, 15))
     client.force_login(viewer)
     assert client.get(reverse("admin:enrollment_participation_change", args=[p.pk])).status_code == 200
     assert (
@@ -202,15 +174,7 @@ def test_admin_actions_need_change_permission(client, aoks, hzv, gp, person):
 
 
 def test_admin_decides_doctor_change(client, staff, hzv, gp, second_gp, person):
-    p = services.participation_declare(
-        person=person,
-        contract=hzv,
-        provider=gp,
-        actor=person.user,
-        consents=ALL_CONSENTS,
-        idempotency_key=uuid.uuid4(),
-        now=at(2026, 1, 15),
-    )
+    p = declare(hzv, person, gp, now=at(2026, 1, 15))
     req = services.participation_request_doctor_change(
         participation=p, actor=person.user, new_provider=second_gp, reason="moved", now=at(2026, 2, 1)
     )
@@ -222,6 +186,9 @@ def test_admin_decides_doctor_change(client, staff, hzv, gp, second_gp, person):
     assert client.post(url, {"decision": "approve", "effective_date": "2026-04-01"}).status_code == 302
     req.refresh_from_db()
     assert (req.decision, req.effective_date, req.decided_by) == ("approved", dt.date(2026, 4, 1), staff)
+    # An effective date already past is applied at once: a DOCTOR_CHANGED row may follow.
+    approved = (Status.SUBMITTED, Status.SUBMITTED, EventReason.DOCTOR_CHANGE_APPROVED, staff, Channel.STAFF)
+    assert approved in event_rows(p)
 
 
 def test_paper_declaration_checks_the_same_eligibility_rules(client, staff, hzv, gp, person):

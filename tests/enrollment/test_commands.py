@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from io import StringIO
 
 import pytest
@@ -11,22 +10,10 @@ from django.core.management import call_command
 
 from enrollment import services
 from enrollment.lifecycle import Status
-from enrollment.models import EventReason, ParticipationEvent
-from tests.enrollment.conftest import ALL_CONSENTS, at
+from enrollment.models import Channel, EventReason, ParticipationEvent
+from tests.fixtures.enrollment import at, declare, event_row
 
 pytestmark = pytest.mark.django_db
-
-
-def declare(contract, person, provider=None, *, now):
-    return services.participation_declare(
-        person=person,
-        contract=contract,
-        provider=provider,
-        actor=person.user,
-        consents=ALL_CONSENTS,
-        idempotency_key=uuid.uuid4(),
-        now=now,
-    )
 
 
 def daily(day: str, *args: str) -> str:
@@ -43,12 +30,20 @@ def test_daily_moves_through_window_start_and_is_idempotent(hzv, gp, person):
     assert "Widerrufsfrist abgelaufen: 1" in out
     p.refresh_from_db()
     assert p.status == Status.AWAITING_START
+    assert event_row(p) == (
+        Status.SUBMITTED,
+        Status.AWAITING_START,
+        EventReason.REVOCATION_PERIOD_OVER,
+        None,
+        Channel.SYSTEM,
+    )
     events = ParticipationEvent.objects.count()
     assert "nichts zu tun" in daily("2027-01-05")
     assert ParticipationEvent.objects.count() == events
     assert "begonnen: 1" in daily("2027-04-01")
     p.refresh_from_db()
     assert p.status == Status.ACTIVE
+    assert event_row(p) == (Status.AWAITING_START, Status.ACTIVE, EventReason.STARTED, None, Channel.SYSTEM)
 
 
 def test_daily_dry_run_writes_nothing_and_sends_nothing(
@@ -85,6 +80,7 @@ def test_daily_reminds_six_weeks_before_cancellation_deadline_once(
         assert "Erinnerung" not in daily("2027-01-18")
     assert len(mailoutbox) == 1
     assert p.events.filter(reason_code=EventReason.REMINDER_SENT).count() == 1
+    assert event_row(p) == (Status.ACTIVE, Status.ACTIVE, EventReason.REMINDER_SENT, None, Channel.SYSTEM)
 
 
 def test_daily_renews_after_cancellation_deadline_then_reminds_again_next_year(hzv, gp, person):
@@ -93,6 +89,7 @@ def test_daily_renews_after_cancellation_deadline_then_reminds_again_next_year(h
     assert "verlängert: 1" in daily("2027-03-01")
     p.refresh_from_db()
     assert (p.term_end, p.cancel_by) == (dt.date(2028, 3, 31), dt.date(2028, 2, 29))
+    assert event_row(p) == (Status.ACTIVE, Status.ACTIVE, EventReason.RENEWED, None, Channel.SYSTEM)
     assert "Erinnerung: 1" in daily("2028-01-18")
 
 
@@ -106,6 +103,7 @@ def test_daily_ends_cancelled_participation_after_its_last_day(bv, person):
     assert "beendet: 1" in daily("2027-05-05")
     p.refresh_from_db()
     assert (p.status, p.end_date) == (Status.ENDED, dt.date(2027, 5, 4))
+    assert event_row(p) == (Status.ENDING, Status.ENDED, EventReason.ENDED, None, Channel.SYSTEM)
 
 
 def test_daily_ends_term_without_renewal(aoks, person):
@@ -118,6 +116,7 @@ def test_daily_ends_term_without_renewal(aoks, person):
     assert "Laufzeit abgelaufen: 1" in daily("2026-11-05")
     p.refresh_from_db()
     assert (p.status, p.end_date, p.end_reason) == (Status.ENDED, dt.date(2026, 11, 4), "term_expired")
+    assert event_row(p) == (Status.ACTIVE, Status.ENDED, EventReason.TERM_EXPIRED, None, Channel.SYSTEM)
 
 
 def test_daily_applies_approved_doctor_change(hzv, gp, second_gp, person):
@@ -130,6 +129,7 @@ def test_daily_applies_approved_doctor_change(hzv, gp, second_gp, person):
     assert "Arztwechsel wirksam: 1" in daily("2027-07-01")
     p.refresh_from_db()
     assert p.provider == second_gp
+    assert event_row(p) == (Status.ACTIVE, Status.ACTIVE, EventReason.DOCTOR_CHANGED, None, Channel.SYSTEM)
 
 
 def test_daily_rejects_bad_date():

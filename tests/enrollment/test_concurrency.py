@@ -1,7 +1,6 @@
-"""Parallel declarations on PostgreSQL: exactly one record, whatever the race.
-
-SQLite serialises writers, so the race cannot happen there; these tests run on PostgreSQL
-(CI) and are skipped on SQLite.
+"""Parallel declarations: exactly one record, whatever the race — on PostgreSQL (row locks)
+and on SQLite (the file database of `make run`; transactions take the write lock when they
+begin, so concurrent requests queue instead of failing with "database is locked").
 """
 
 from __future__ import annotations
@@ -10,18 +9,14 @@ import threading
 import uuid
 
 import pytest
-from django.conf import settings
 from django.db import connection
 
-from enrollment import services
 from enrollment.lifecycle import EnrollmentError
 from enrollment.models import Participation, ParticipationEvent
-from tests.enrollment.conftest import ALL_CONSENTS, at
+from tests.fixtures.enrollment import ALL_CONSENTS, at, declare
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.postgres,
-    pytest.mark.skipif(not settings.IS_POSTGRES, reason="needs PostgreSQL (row locks, concurrent transactions)"),
 ]
 
 
@@ -51,15 +46,7 @@ def test_parallel_posts_with_the_same_key_create_one_record(hzv, gp, person):
     key = uuid.uuid4()
 
     def submit(_i):
-        return services.participation_declare(
-            person=person,
-            contract=hzv,
-            provider=gp,
-            actor=person.user,
-            consents=ALL_CONSENTS,
-            idempotency_key=key,
-            now=at(2026, 12, 19, 10),
-        ).pk
+        return declare(hzv, person, gp, key=key, now=at(2026, 12, 19, 10)).pk
 
     results = race(8, submit)
     assert all(isinstance(r, int) for r in results), results
@@ -70,15 +57,7 @@ def test_parallel_posts_with_the_same_key_create_one_record(hzv, gp, person):
 
 def test_parallel_posts_from_two_tabs_create_one_record(hzv, gp, person):
     def submit(_i):
-        return services.participation_declare(
-            person=person,
-            contract=hzv,
-            provider=gp,
-            actor=person.user,
-            consents=ALL_CONSENTS,
-            idempotency_key=uuid.uuid4(),
-            now=at(2026, 12, 19, 10),
-        ).pk
+        return declare(hzv, person, gp, now=at(2026, 12, 19, 10)).pk
 
     results = race(6, submit)
     created = [r for r in results if isinstance(r, int)]

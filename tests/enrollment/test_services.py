@@ -11,23 +11,10 @@ import pytest
 from enrollment import services
 from enrollment.lifecycle import TRANSITIONS, EnrollmentError, Status, TransitionNotAllowed, ensure_transition
 from enrollment.models import Channel, EventReason, Participation, ParticipationEvent
-from tests.enrollment.conftest import ALL_CONSENTS, at
 from tests.factories import InsuredPersonFactory
+from tests.fixtures.enrollment import ALL_CONSENTS, at, declare, event_row, event_rows
 
 pytestmark = pytest.mark.django_db
-
-
-def declare(contract, person, provider=None, *, now, key=None, **kwargs):
-    return services.participation_declare(
-        person=person,
-        contract=contract,
-        provider=provider,
-        actor=person.user,
-        consents=ALL_CONSENTS,
-        idempotency_key=key or uuid.uuid4(),
-        now=now,
-        **kwargs,
-    )
 
 
 def last_event(p: Participation) -> ParticipationEvent:
@@ -46,6 +33,7 @@ def test_declare_saturday_before_new_year_deadline_moves_to_monday(hzv, gp, pers
     assert p.binding_end == dt.date(2028, 3, 31)
     assert p.cancel_by == dt.date(2028, 2, 29)  # leap year, no § 193 shift
     assert p.holiday_lands == "BW"
+    assert event_rows(p) == [("", Status.SUBMITTED, EventReason.DECLARED, person.user, Channel.ONLINE)]
 
 
 def test_declare_friday_before_easter_deadline_moves_to_tuesday(hzv, gp, person):
@@ -67,11 +55,11 @@ def test_declare_counts_holidays_of_the_insured_land(aoks, hzv, gp):
 
 
 def test_declare_counts_holidays_of_the_fund_seat(aoks):
-    from tests.factories import ContractFactory, ParticipationFactory, ProgramFactory, ProviderFactory
+    from tests.factories import ContractFactory, ContractParticipationFactory, ProgramFactory, ProviderFactory
 
     contract = ContractFactory(program=ProgramFactory(program_type="hzv"), fund=aoks["aok-plus"], start_rule="next_day")
     gp = ProviderFactory()
-    ParticipationFactory(provider=gp, contract=contract)
+    ContractParticipationFactory(provider=gp, contract=contract)
     person = InsuredPersonFactory(fund=aoks["aok-plus"])  # lives in BW, fund seated in Saxony
     p = declare(contract, person, gp, now=at(2025, 10, 17, 12))
     assert p.revocation_deadline == dt.date(2025, 11, 3)
@@ -92,6 +80,7 @@ def test_cancel_notice_deadline_is_not_moved_off_a_sunday(hzv, gp, person):
     p = services.participation_cancel(participation=p, actor=person.user, now=at(2027, 2, 28, 23))
     assert p.status == Status.ENDING
     assert p.end_date == dt.date(2027, 3, 31)
+    assert event_row(p) == (Status.ACTIVE, Status.ENDING, EventReason.CANCELLED, person.user, Channel.ONLINE)
 
 
 def test_cancel_one_day_late_ends_after_the_renewal(hzv, gp, person):
@@ -100,6 +89,7 @@ def test_cancel_one_day_late_ends_after_the_renewal(hzv, gp, person):
     services.participation_start(participation=p, now=at(2026, 4, 1))
     p = services.participation_cancel(participation=p, actor=person.user, now=at(2027, 3, 1, 0, 0, 30))
     assert p.end_date == dt.date(2028, 3, 31)
+    assert event_row(p) == (Status.ACTIVE, Status.ENDING, EventReason.CANCELLED, person.user, Channel.ONLINE)
 
 
 # --- revocation: 23:59:59 vs 00:00 Europe/Berlin -------------------------------------------------
@@ -116,6 +106,7 @@ def test_revoke_at_235959_on_the_last_day_is_in_time(hzv, gp, person):
         Status.REVOKED,
         EventReason.REVOKED,
     )
+    assert (event.actor, event.channel, event.at) == (person.user, Channel.ONLINE, at(2027, 1, 4, 23, 59, 59))
 
 
 def test_revoke_at_midnight_after_the_last_day_is_too_late(hzv, gp, person):
@@ -135,6 +126,9 @@ def test_revoke_midnight_boundary_in_utc_terms(hzv, gp, person):
         services.participation_revoke(participation=p, actor=person.user, now=late)
     in_time = dt.datetime(2027, 1, 4, 22, 59, 59, tzinfo=dt.UTC)
     assert services.participation_revoke(participation=p, actor=person.user, now=in_time).status == Status.REVOKED
+    assert event_rows(p)[1:] == [
+        (Status.SUBMITTED, Status.REVOKED, EventReason.REVOKED, person.user, Channel.ONLINE)
+    ]  # the late attempt wrote nothing
 
 
 def test_revoke_dispatch_time_counts_not_arrival(hzv, gp, person):
@@ -144,35 +138,36 @@ def test_revoke_dispatch_time_counts_not_arrival(hzv, gp, person):
     )
     assert p.status == Status.REVOKED
     assert p.revoked_at == at(2027, 1, 4, 18)
+    assert event_row(p) == (Status.SUBMITTED, Status.REVOKED, EventReason.REVOKED, None, Channel.STAFF)
 
 
 def test_revoke_without_belehrung_is_always_in_time(hzv, gp, person, django_user_model):
     staff = django_user_model.objects.create_user("staff", is_staff=True)
-    p = services.participation_declare(
-        person=person,
-        contract=hzv,
-        provider=gp,
+    p = declare(
+        hzv,
+        person,
+        gp,
         actor=staff,
         consents={"data_transfer": True},
-        idempotency_key=uuid.uuid4(),
         now=at(2026, 3, 1),
         channel=Channel.PRACTICE,
         declared_at=at(2026, 2, 2),
     )
     assert p.revocation_deadline is None and p.instructed_at is None
     assert p.can_revoke(now=at(2027, 1, 1))
+    assert event_row(p) == ("", Status.SUBMITTED, EventReason.DECLARED, staff, Channel.PRACTICE)
     assert services.participation_revoke(participation=p, actor=None, now=at(2026, 6, 1)).status == Status.REVOKED
+    assert event_row(p) == (Status.SUBMITTED, Status.REVOKED, EventReason.REVOKED, None, Channel.ONLINE)
 
 
 def test_record_instruction_starts_the_revocation_period(hzv, gp, person, django_user_model):
     staff = django_user_model.objects.create_user("staff", is_staff=True)
-    p = services.participation_declare(
-        person=person,
-        contract=hzv,
-        provider=gp,
+    p = declare(
+        hzv,
+        person,
+        gp,
         actor=staff,
         consents={"data_transfer": True},
-        idempotency_key=uuid.uuid4(),
         now=at(2027, 3, 1),
         channel=Channel.PRACTICE,
         declared_at=at(2027, 2, 26),
@@ -182,6 +177,7 @@ def test_record_instruction_starts_the_revocation_period(hzv, gp, person, django
     )
     assert p.revocation_deadline == dt.date(2027, 3, 30)
     assert last_event(p).reason_code == EventReason.INSTRUCTED
+    assert event_row(p) == (Status.SUBMITTED, Status.SUBMITTED, EventReason.INSTRUCTED, staff, Channel.STAFF)
 
 
 # --- every allowed transition writes an event --------------------------------------------------
@@ -194,6 +190,9 @@ def test_transition_submitted_to_awaiting_start_after_window(hzv, gp, person):
     p = services.participation_close_revocation_period(participation=p, now=at(2027, 1, 5, 0, 0))
     assert p.status == Status.AWAITING_START
     assert last_event(p).reason_code == EventReason.REVOCATION_PERIOD_OVER
+    assert event_rows(p)[1:] == [
+        (Status.SUBMITTED, Status.AWAITING_START, EventReason.REVOCATION_PERIOD_OVER, None, Channel.SYSTEM)
+    ]  # the early attempt wrote nothing
 
 
 def test_transition_awaiting_start_to_active_on_start_date(hzv, gp, person):
@@ -209,6 +208,8 @@ def test_transition_awaiting_start_to_active_on_start_date(hzv, gp, person):
         Status.ACTIVE,
         EventReason.STARTED,
     )
+    assert (event.actor, event.channel) == (None, Channel.SYSTEM)
+    assert len(event_rows(p)) == 3  # the early attempt wrote nothing
 
 
 def test_transition_submitted_to_active_when_start_precedes_window_end(bv, person):
@@ -217,10 +218,12 @@ def test_transition_submitted_to_active_when_start_precedes_window_end(bv, perso
     p = services.participation_start(participation=p, now=at(2026, 5, 5, 8))
     assert p.status == Status.ACTIVE
     assert p.display_state(now=at(2026, 5, 6)) == "in_revocation_period"
+    assert event_row(p) == (Status.SUBMITTED, Status.ACTIVE, EventReason.STARTED, None, Channel.SYSTEM)
     # Revoking an active participation within the window voids it.
     p = services.participation_revoke(participation=p, actor=person.user, now=at(2026, 5, 18, 22))
     assert p.status == Status.REVOKED
     assert [e.to_status for e in p.events.order_by("at", "pk")] == [Status.SUBMITTED, Status.ACTIVE, Status.REVOKED]
+    assert event_row(p) == (Status.ACTIVE, Status.REVOKED, EventReason.REVOKED, person.user, Channel.ONLINE)
 
 
 def test_transition_awaiting_start_to_ending_by_cancellation(hzv, gp, person):
@@ -229,6 +232,13 @@ def test_transition_awaiting_start_to_ending_by_cancellation(hzv, gp, person):
     p = services.participation_cancel(participation=p, actor=person.user, now=at(2027, 2, 1))
     assert (p.status, p.end_date) == (Status.ENDING, dt.date(2028, 3, 31))
     assert last_event(p).reason_code == EventReason.CANCELLED
+    assert event_row(p) == (
+        Status.AWAITING_START,
+        Status.ENDING,
+        EventReason.CANCELLED,
+        person.user,
+        Channel.ONLINE,
+    )
 
 
 def test_transition_ending_to_ended_after_end_date(bv, person):
@@ -241,6 +251,8 @@ def test_transition_ending_to_ended_after_end_date(bv, person):
     p = services.participation_end(participation=p, now=at(2027, 5, 5, 1))
     assert p.status == Status.ENDED
     assert last_event(p).from_status == Status.ENDING
+    assert event_row(p) == (Status.ENDING, Status.ENDED, EventReason.ENDED, None, Channel.SYSTEM)
+    assert len(event_rows(p)) == 4  # the early attempt wrote nothing
 
 
 def test_transition_active_to_ended_by_staff(bv, person, django_user_model):
@@ -257,6 +269,8 @@ def test_transition_active_to_ended_by_staff(bv, person, django_user_model):
     )
     assert (p.status, p.end_date) == (Status.ENDED, dt.date(2026, 8, 31))
     assert last_event(p).actor == staff
+    assert event_row(p) == (Status.ACTIVE, Status.ENDED, EventReason.ENDED, staff, Channel.STAFF)
+    assert last_event(p).text == "Umzug ins Ausland"
 
 
 def test_transitions_dmp_request_confirm_start_and_withdraw(dmp, person, django_user_model):
@@ -270,10 +284,25 @@ def test_transitions_dmp_request_confirm_start_and_withdraw(dmp, person, django_
         participation=p, actor=staff, confirmed_at=at(2026, 5, 20), now=at(2026, 5, 21)
     )
     assert (p.status, p.start_date) == (Status.AWAITING_START, dt.date(2026, 5, 21))
+    assert event_row(p) == (
+        Status.AWAITING_DOCTOR,
+        Status.AWAITING_START,
+        EventReason.DOCTOR_CONFIRMED,
+        staff,
+        Channel.STAFF,
+    )
     p = services.participation_start(participation=p, now=at(2026, 5, 21, 6))
+    assert event_row(p) == (Status.AWAITING_START, Status.ACTIVE, EventReason.STARTED, None, Channel.SYSTEM)
     # Withdrawing consent in an active DMP ends it (not void from the start).
     p = services.participation_revoke(participation=p, actor=person.user, now=at(2026, 7, 1))
     assert (p.status, p.end_date, p.end_reason) == (Status.ENDED, dt.date(2026, 7, 1), EventReason.CONSENT_WITHDRAWN)
+    assert event_row(p) == (
+        Status.ACTIVE,
+        Status.ENDED,
+        EventReason.CONSENT_WITHDRAWN,
+        person.user,
+        Channel.ONLINE,
+    )
 
 
 def test_transition_awaiting_doctor_to_revoked_and_rejected(dmp, person, other_person, django_user_model):
@@ -282,12 +311,16 @@ def test_transition_awaiting_doctor_to_revoked_and_rejected(dmp, person, other_p
     assert (
         services.participation_revoke(participation=p, actor=person.user, now=at(2027, 5, 4)).status == Status.REVOKED
     )
+    assert event_row(p) == (Status.AWAITING_DOCTOR, Status.REVOKED, EventReason.REVOKED, person.user, Channel.ONLINE)
     q = declare(dmp, other_person, None, now=at(2026, 5, 4))
     with pytest.raises(EnrollmentError):
         services.participation_reject(participation=q, actor=staff, reason_text=" ", now=at(2026, 8, 1))
     q = services.participation_reject(participation=q, actor=staff, reason_text="Keine Bestätigung", now=at(2026, 8, 1))
     assert q.status == Status.REJECTED and q.rejected_at == at(2026, 8, 1)
     assert last_event(q).text == "Keine Bestätigung"
+    assert event_rows(q)[1:] == [
+        (Status.AWAITING_DOCTOR, Status.REJECTED, EventReason.REJECTED, staff, Channel.STAFF)
+    ]  # the attempt without a reason wrote nothing
 
 
 def test_transition_dmp_awaiting_start_to_revoked(dmp, person, django_user_model):
@@ -296,6 +329,7 @@ def test_transition_dmp_awaiting_start_to_revoked(dmp, person, django_user_model
     services.participation_confirm_doctor(participation=p, actor=staff, confirmed_at=at(2026, 5, 5), now=at(2026, 5, 5))
     p = services.participation_revoke(participation=p, actor=person.user, now=at(2026, 5, 5, 18))
     assert p.status == Status.REVOKED
+    assert event_row(p) == (Status.AWAITING_START, Status.REVOKED, EventReason.REVOKED, person.user, Channel.ONLINE)
 
 
 def test_transition_submitted_and_awaiting_start_to_rejected(hzv, gp, person, other_person, django_user_model):
@@ -307,12 +341,15 @@ def test_transition_submitted_and_awaiting_start_to_rejected(hzv, gp, person, ot
         ).status
         == Status.REJECTED
     )
+    assert event_row(p) == (Status.SUBMITTED, Status.REJECTED, EventReason.REJECTED, staff, Channel.STAFF)
+    assert last_event(p).text == "nicht versichert"
     q = declare(hzv, other_person, gp, now=at(2026, 12, 19))
     services.participation_close_revocation_period(participation=q, now=at(2027, 1, 5))
     assert (
         services.participation_reject(participation=q, actor=staff, reason_text="x", now=at(2027, 1, 6)).status
         == Status.REJECTED
     )
+    assert event_row(q) == (Status.AWAITING_START, Status.REJECTED, EventReason.REJECTED, staff, Channel.STAFF)
 
 
 def test_transition_table_is_consistent_with_the_services():
@@ -342,6 +379,7 @@ def test_forbidden_start_of_revoked_participation(hzv, gp, person):
         services.participation_start(participation=p, now=at(2027, 4, 1))
     p.refresh_from_db()
     assert p.status == Status.REVOKED
+    assert p.events.count() == 2
 
 
 def test_forbidden_cancel_while_submitted_and_for_dmp(hzv, gp, dmp, person):
@@ -357,6 +395,7 @@ def test_forbidden_end_of_submitted_participation(hzv, gp, person):
     p = declare(hzv, person, gp, now=at(2026, 12, 19))
     with pytest.raises(TransitionNotAllowed):
         services.participation_end(participation=p, now=at(2026, 12, 20))
+    assert p.events.count() == 1
 
 
 def test_forbidden_confirm_doctor_twice(dmp, person, django_user_model):
@@ -367,6 +406,59 @@ def test_forbidden_confirm_doctor_twice(dmp, person, django_user_model):
         services.participation_confirm_doctor(
             participation=p, actor=staff, confirmed_at=at(2026, 5, 6), now=at(2026, 5, 6)
         )
+    assert p.events.count() == 2
+
+
+def test_forbidden_confirm_doctor_of_a_submitted_hzv_participation(hzv, gp, person, django_user_model):
+    """Only a DMP waiting for its doctor can be confirmed; submitted → awaiting_start is a
+    transition of the revocation window, not of a doctor's confirmation."""
+    staff = django_user_model.objects.create_user("staff", is_staff=True)
+    p = declare(hzv, person, gp, now=at(2026, 5, 4))
+    assert p.status == Status.SUBMITTED
+    with pytest.raises(TransitionNotAllowed):
+        services.participation_confirm_doctor(
+            participation=p, actor=staff, confirmed_at=at(2026, 5, 5), now=at(2026, 5, 5)
+        )
+    p.refresh_from_db()
+    assert p.status == Status.SUBMITTED
+    assert p.doctor_confirmed_at is None
+    assert not p.events.filter(reason_code=EventReason.DOCTOR_CONFIRMED).exists()
+
+
+def test_guard_predicates_of_a_submitted_hzv_participation(hzv, gp, person):
+    p = declare(hzv, person, gp, now=at(2026, 5, 4))
+    assert not p.can_confirm_doctor()
+    assert not p.can_record_instruction()  # online: the Belehrung was given in the form
+    assert p.can_reject()
+    assert not p.can_end_early()
+    assert p.can_request_doctor_change()
+    assert not p.can_request_extraordinary_cancellation()
+    assert p.can_revoke(now=at(2026, 5, 5))
+    assert not p.can_cancel(now=at(2026, 5, 5))
+    assert not p.revocation_period_over(now=at(2026, 5, 5))
+
+
+def test_guard_predicates_of_a_dmp_waiting_for_its_doctor(dmp, person):
+    p = declare(dmp, person, None, now=at(2026, 5, 4))
+    assert p.can_confirm_doctor()
+    assert not p.can_record_instruction()
+    assert p.can_reject()
+    assert not p.can_request_doctor_change()
+    assert not p.can_request_extraordinary_cancellation()
+    assert not p.can_cancel(now=at(2026, 5, 5))
+
+
+def test_guard_predicates_of_a_decided_request(hzv, gp, second_gp, person, django_user_model):
+    staff = django_user_model.objects.create_user("staff", is_staff=True)
+    p = declare(hzv, person, gp, now=at(2026, 5, 4))
+    req = services.participation_request_doctor_change(
+        participation=p, actor=person.user, new_provider=second_gp, now=at(2026, 5, 6), reason="moved"
+    )
+    assert req.can_decide() and not req.can_apply(on=dt.date(2026, 5, 6))
+    req = services.doctor_change_decide(request=req, actor=staff, approve=True, now=at(2026, 5, 7))
+    assert not req.can_decide()
+    with pytest.raises(services.RequestAlreadyDecided):
+        services.doctor_change_decide(request=req, actor=staff, approve=False, note="zu spät", now=at(2026, 5, 8))
 
 
 def test_status_column_refuses_unknown_values(hzv, gp, person):
@@ -407,14 +499,17 @@ def test_declare_second_open_participation_is_refused(hzv, gp, person):
 def test_declare_again_after_revocation_is_possible(hzv, gp, person):
     p = declare(hzv, person, gp, now=at(2026, 12, 19, 10))
     services.participation_revoke(participation=p, actor=person.user, now=at(2026, 12, 20))
-    assert declare(hzv, person, gp, now=at(2026, 12, 21)).status == Status.SUBMITTED
+    again = declare(hzv, person, gp, now=at(2026, 12, 21))
+    assert again.status == Status.SUBMITTED
+    assert event_row(p) == (Status.SUBMITTED, Status.REVOKED, EventReason.REVOKED, person.user, Channel.ONLINE)
+    assert event_rows(again) == [("", Status.SUBMITTED, EventReason.DECLARED, person.user, Channel.ONLINE)]
 
 
 def test_declare_only_one_hzv_at_a_time(aoks, hzv, gp, person):
-    from tests.factories import ContractFactory, ParticipationFactory, ProgramFactory
+    from tests.factories import ContractFactory, ContractParticipationFactory, ProgramFactory
 
     other = ContractFactory(program=ProgramFactory(program_type="hzv", title="Hausarzt plus"), fund=aoks["aok-bw"])
-    ParticipationFactory(provider=gp, contract=other)
+    ContractParticipationFactory(provider=gp, contract=other)
     declare(hzv, person, gp, now=at(2026, 12, 19))
     with pytest.raises(services.NotEligible, match="Hausarztprogramm"):
         declare(other, person, gp, now=at(2026, 12, 20))
@@ -463,13 +558,11 @@ def test_declare_hzv_requires_a_participating_gp(hzv, person):
 
 def test_declare_requires_every_consent(hzv, gp, person):
     with pytest.raises(services.ConsentMissing):
-        services.participation_declare(
-            person=person,
-            contract=hzv,
-            provider=gp,
-            actor=person.user,
+        declare(
+            hzv,
+            person,
+            gp,
             consents={"declaration": True, "data_transfer": False, "revocation_instruction": True},
-            idempotency_key=uuid.uuid4(),
             now=at(2026, 1, 10),
         )
 
@@ -491,8 +584,9 @@ def test_declare_mail_is_sent_after_commit_without_health_data(
     person.user.email = "erika@example.org"
     person.user.save()
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        declare(hzv, person, gp, now=at(2026, 1, 10))
-    assert len(callbacks) == 1
+        p = declare(hzv, person, gp, now=at(2026, 1, 10))
+    assert len(callbacks) == 2  # the mail and the receipt, both after the commit
+    assert p.documents.get().kind == "receipt"
     assert len(mailoutbox) == 1
     mail = mailoutbox[0]
     assert mail.subject == "Ihre Erklärung ist eingegangen"
@@ -519,6 +613,7 @@ def test_renew_after_cancellation_deadline_passed(hzv, gp, person):
         EventReason.RENEWED,
     )
     assert event.data["previous_term_end"] == "2027-03-31"
+    assert (event.actor, event.channel) == (None, Channel.SYSTEM)
 
 
 def test_extraordinary_cancellation_approved_by_staff(hzv, gp, person, django_user_model):
@@ -542,6 +637,10 @@ def test_extraordinary_cancellation_approved_by_staff(hzv, gp, person, django_us
     )
     p.refresh_from_db()
     assert (req.decision, p.status, p.end_date) == ("approved", Status.ENDING, dt.date(2026, 6, 30))
+    assert event_rows(p)[-2:] == [
+        (Status.ACTIVE, Status.ACTIVE, EventReason.EXTRAORDINARY_REQUESTED, person.user, Channel.ONLINE),
+        (Status.ACTIVE, Status.ENDING, EventReason.EXTRAORDINARY_APPROVED, staff, Channel.STAFF),
+    ]
     with pytest.raises(services.RequestAlreadyDecided):
         services.cancellation_request_decide(request=req, actor=staff, approve=False, note="x", now=at(2026, 6, 6))
 
@@ -561,6 +660,17 @@ def test_extraordinary_cancellation_rejected_needs_a_note(hzv, gp, person, djang
     p.refresh_from_db()
     assert req.decision == "rejected" and p.status == Status.AWAITING_START
     assert last_event(p).reason_code == EventReason.EXTRAORDINARY_REJECTED
+    assert event_rows(p)[-2:] == [
+        (
+            Status.AWAITING_START,
+            Status.AWAITING_START,
+            EventReason.EXTRAORDINARY_REQUESTED,
+            person.user,
+            Channel.ONLINE,
+        ),
+        (Status.AWAITING_START, Status.AWAITING_START, EventReason.EXTRAORDINARY_REJECTED, staff, Channel.STAFF),
+    ]
+    assert last_event(p).text == "kein Grund"
 
 
 def test_doctor_change_during_binding_needs_important_reason_and_staff(hzv, gp, second_gp, person, django_user_model):
@@ -585,6 +695,11 @@ def test_doctor_change_during_binding_needs_important_reason_and_staff(hzv, gp, 
     p.refresh_from_db()
     assert p.provider == second_gp
     assert last_event(p).reason_code == EventReason.DOCTOR_CHANGED
+    assert event_rows(p)[-3:] == [
+        (Status.ACTIVE, Status.ACTIVE, EventReason.DOCTOR_CHANGE_REQUESTED, person.user, Channel.ONLINE),
+        (Status.ACTIVE, Status.ACTIVE, EventReason.DOCTOR_CHANGE_APPROVED, staff, Channel.STAFF),
+        (Status.ACTIVE, Status.ACTIVE, EventReason.DOCTOR_CHANGED, None, Channel.SYSTEM),
+    ]
 
 
 def test_doctor_change_after_binding_is_free(hzv, gp, second_gp, person):
@@ -595,3 +710,17 @@ def test_doctor_change_after_binding_is_free(hzv, gp, second_gp, person):
         participation=p, actor=person.user, new_provider=second_gp, now=at(2027, 4, 10)
     )
     assert (req.decision, req.reason, req.effective_date) == ("approved", "", dt.date(2027, 7, 1))
+    assert event_rows(p)[-2:] == [
+        (Status.ACTIVE, Status.ACTIVE, EventReason.DOCTOR_CHANGE_REQUESTED, person.user, Channel.ONLINE),
+        (Status.ACTIVE, Status.ACTIVE, EventReason.DOCTOR_CHANGE_APPROVED, None, Channel.SYSTEM),
+    ]
+
+
+def test_eligibility_reports_a_running_participation_once(bv, person):
+    from enrollment.eligibility import eligibility_for
+
+    p = declare(bv, person, None, now=at(2026, 5, 4))
+    services.participation_start(participation=p, now=at(2026, 5, 5, 8))
+    result = eligibility_for(user=person.user, person=person, program=bv.program, on=dt.date(2026, 5, 6))
+    assert [c.code for c in result.problems] == ["no_duplicate"]
+    assert "bereits eine Teilnahme" in result.problems[0].message

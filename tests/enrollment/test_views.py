@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import uuid
 
 import pytest
 from django.urls import reverse
@@ -13,23 +12,11 @@ from django.utils import timezone
 
 from enrollment import services
 from enrollment.lifecycle import Status
-from enrollment.models import Participation
-from tests.enrollment.conftest import ALL_CONSENTS, at
+from enrollment.models import Channel, EventReason, Participation
 from tests.factories import InsuredPersonFactory, LegalRepresentationFactory, UserFactory
+from tests.fixtures.enrollment import ALL_CONSENTS, at, declare, event_row, event_rows
 
 pytestmark = pytest.mark.django_db
-
-
-def declare(contract, person, provider=None, *, now, actor=None):
-    return services.participation_declare(
-        person=person,
-        contract=contract,
-        provider=provider,
-        actor=actor or person.user,
-        consents=ALL_CONSENTS,
-        idempotency_key=uuid.uuid4(),
-        now=now,
-    )
 
 
 def wizard_url(contract, step):
@@ -67,6 +54,7 @@ def test_wizard_declares_once_even_when_posted_twice(client, hzv, gp, person):
     assert participation.provider == gp
     assert participation.status == Status.SUBMITTED
     assert str(participation.idempotency_key) == key
+    assert event_rows(participation) == [("", Status.SUBMITTED, EventReason.DECLARED, person.user, Channel.ONLINE)]
 
 
 def test_wizard_missing_confirmation_shows_errors(client, hzv, gp, person):
@@ -124,9 +112,8 @@ def test_wizard_requires_login(client, hzv):
 
 def test_representative_declares_for_child_under_15(client, aoks, bv):
     parent = InsuredPersonFactory(birth_date=dt.date(1980, 1, 1))
-    child = InsuredPersonFactory(
-        user=None, birth_date=timezone.localdate().replace(year=timezone.localdate().year - 10)
-    )
+    # Ten on 1 January of this year: never a 29 February that the year ten back lacks.
+    child = InsuredPersonFactory(user=None, birth_date=dt.date(timezone.localdate().year - 10, 1, 1))
     LegalRepresentationFactory(representative=parent, represented=child)
     client.force_login(parent.user)
     page = client.get(wizard_url(bv, "person")).content.decode()
@@ -142,6 +129,7 @@ def test_representative_declares_for_child_under_15(client, aoks, bv):
     )
     p = Participation.objects.get()
     assert (p.person, p.signer_kind, p.signer) == (child, "representative", parent)
+    assert event_rows(p) == [("", Status.SUBMITTED, EventReason.DECLARED, parent.user, Channel.ONLINE)]
 
 
 def test_child_under_15_cannot_declare_alone(aoks, bv):
@@ -182,6 +170,7 @@ def test_other_person_cannot_revoke(client, hzv, gp, person, other_person):
     assert client.post(reverse("enrollment:revoke", kwargs={"pk": p.pk})).status_code == 404
     p.refresh_from_db()
     assert p.status == Status.SUBMITTED
+    assert p.events.count() == 1
 
 
 def test_representative_sees_childs_participation_but_not_vice_versa(client, aoks, bv):
@@ -214,10 +203,17 @@ def test_status_page_shows_countdown_and_revoke_button(client, bv, person):
     assert "in der Widerrufsfrist" in page
     assert p.revocation_deadline.strftime("%d.%m.%Y") in page
     assert reverse("enrollment:revoke", kwargs={"pk": p.pk}) in page
-    response = client.post(reverse("enrollment:revoke", kwargs={"pk": p.pk}))
+    confirm_page = client.get(reverse("enrollment:revoke", kwargs={"pk": p.pk})).content.decode()
+    assert "Was der Widerruf bewirkt" in confirm_page and "Verbindlich widerrufen" in confirm_page
+    unconfirmed = client.post(reverse("enrollment:revoke", kwargs={"pk": p.pk}))
+    assert unconfirmed.status_code == 200 and "Bitte bestätigen Sie den Widerruf." in unconfirmed.content.decode()
+    p.refresh_from_db()
+    assert p.status == Status.SUBMITTED
+    response = client.post(reverse("enrollment:revoke", kwargs={"pk": p.pk}), {"confirm": "on"})
     assert response.status_code == 302
     p.refresh_from_db()
     assert p.status == Status.REVOKED
+    assert event_row(p) == (Status.SUBMITTED, Status.REVOKED, EventReason.REVOKED, person.user, Channel.ONLINE)
 
 
 def test_status_page_after_deadline_explains_and_offers_cancellation(client, bv, person):
@@ -230,10 +226,12 @@ def test_status_page_after_deadline_explains_and_offers_cancellation(client, bv,
     assert "Widerruf nicht mehr möglich" in page
     assert reverse("enrollment:cancel", kwargs={"pk": p.pk}) in page
     # A stale form posted anyway is refused with the reason.
-    response = client.post(reverse("enrollment:revoke", kwargs={"pk": p.pk}), follow=True)
+    assert "Widerrufsfrist endete" in client.get(reverse("enrollment:revoke", kwargs={"pk": p.pk})).content.decode()
+    response = client.post(reverse("enrollment:revoke", kwargs={"pk": p.pk}), {"confirm": "on"}, follow=True)
     assert "Widerrufsfrist endete" in response.content.decode()
     p.refresh_from_db()
     assert p.status == Status.ACTIVE
+    assert event_row(p)[2] == EventReason.STARTED  # the refused revocation wrote nothing
 
 
 def test_cancel_shows_end_date_before_confirming(client, bv, person):
@@ -251,6 +249,8 @@ def test_cancel_shows_end_date_before_confirming(client, bv, person):
     assert client.post(url, {"confirm": "on"}).status_code == 302
     p.refresh_from_db()
     assert (p.status, p.end_date) == (Status.ENDING, term.term_end)
+    assert event_row(p) == (Status.ACTIVE, Status.ENDING, EventReason.CANCELLED, person.user, Channel.ONLINE)
+    assert len(event_rows(p)) == 3  # the post without confirmation wrote nothing
 
 
 def test_extraordinary_cancellation_request_needs_text_for_other(client, bv, person):
@@ -262,6 +262,13 @@ def test_extraordinary_cancellation_request_needs_text_for_other(client, bv, per
     assert title_of(client.post(url, {"reason": "other"})).startswith("Fehler: ")
     assert client.post(url, {"reason": "moved"}).status_code == 302
     assert p.cancellation_requests.get().reason == "moved"
+    assert event_row(p) == (
+        Status.ACTIVE,
+        Status.ACTIVE,
+        EventReason.EXTRAORDINARY_REQUESTED,
+        person.user,
+        Channel.ONLINE,
+    )
 
 
 def test_doctor_change_in_binding_asks_for_reason(client, hzv, gp, second_gp, person):
@@ -274,6 +281,9 @@ def test_doctor_change_in_binding_asks_for_reason(client, hzv, gp, second_gp, pe
     assert title_of(client.post(url, {"provider": second_gp.pk})).startswith("Fehler: ")
     assert client.post(url, {"provider": second_gp.pk, "reason": "moved"}).status_code == 302
     assert p.doctor_changes.get().decision == "pending"
+    assert event_rows(p)[1:] == [
+        (Status.SUBMITTED, Status.SUBMITTED, EventReason.DOCTOR_CHANGE_REQUESTED, person.user, Channel.ONLINE)
+    ]  # the request without a reason wrote nothing
 
 
 # --- downloads ---------------------------------------------------------------------------------------
@@ -322,8 +332,46 @@ def test_ics_lists_deadlines_as_all_day_events(client, hzv, gp, person):
     assert "DTSTART;VALUE=DATE:20270104" in body
     assert "DTSTART;VALUE=DATE:20270401" in body
     assert "DTSTART;VALUE=DATE:20280229" in body
-    assert hzv.program.title not in body
     assert all(len(line.encode()) <= 75 for line in body.split("\r\n"))
+
+
+def _unfolded(body: str) -> str:
+    return body.replace("\r\n ", "")
+
+
+def test_ics_names_the_program_and_reminds_before_the_deadlines(client, hzv, gp, person):
+    p = declare(hzv, person, gp, now=at(2026, 12, 19, 10))
+    client.force_login(person.user)
+    body = _unfolded(client.get(reverse("enrollment:ics", kwargs={"pk": p.pk})).content.decode())
+    assert f"SUMMARY:{hzv.program.title}: Letzter Tag für einen Widerruf" in body
+    assert body.count("BEGIN:VALARM") == 2  # last day to revoke, last day for a cancellation
+    assert body.count("TRIGGER:-P3D") == 2
+    assert "STATUS:CANCELLED" not in body
+
+
+def test_ics_of_a_dmp_keeps_the_condition_out_of_the_summary(client, dmp, person):
+    p = declare(dmp, person, None, now=at(2026, 12, 19, 10))
+    services.participation_confirm_doctor(
+        participation=p, actor=None, confirmed_at=at(2026, 12, 21), now=at(2026, 12, 21)
+    )
+    client.force_login(person.user)
+    body = _unfolded(client.get(reverse("enrollment:ics", kwargs={"pk": p.pk})).content.decode())
+    summaries = [line for line in body.split("\r\n") if line.startswith("SUMMARY:")]
+    assert summaries and all(dmp.program.title not in line for line in summaries)
+    assert all("Behandlungsprogramm (DMP)" in line for line in summaries)
+    assert f"DESCRIPTION:{dmp.program.title}" in body
+
+
+def test_ics_of_a_revoked_participation_cancels_its_entries(client, hzv, gp, person):
+    p = declare(hzv, person, gp, now=at(2026, 12, 19, 10))
+    client.force_login(person.user)
+    before = _unfolded(client.get(reverse("enrollment:ics", kwargs={"pk": p.pk})).content.decode())
+    services.participation_revoke(participation=p, actor=person.user, now=at(2026, 12, 20, 10))
+    after = _unfolded(client.get(reverse("enrollment:ics", kwargs={"pk": p.pk})).content.decode())
+    uids = lambda body: {line for line in body.split("\r\n") if line.startswith("UID:")}  # noqa: E731
+    assert uids(after) and uids(after) <= uids(before)  # the same entries, now cancelled
+    assert after.count("STATUS:CANCELLED") == len(uids(after))
+    assert "SEQUENCE:1" in after and "BEGIN:VALARM" not in after
 
 
 # --- dashboard ------------------------------------------------------------------------------------
@@ -360,3 +408,47 @@ def test_dashboard_query_count_does_not_grow(client, aoks, django_assert_num_que
     with django_assert_num_queries(4):
         response = client.get(url)
     assert response.content.decode().count('href="/teilnahme/') >= 12
+
+
+def test_action_pages_answer_a_get_with_a_page(client, bv, hzv, gp, person):
+    p = declare(hzv, person, gp, now=timezone.now())
+    client.force_login(person.user)
+    for name in ("revoke", "cancel", "cancel_extraordinary", "doctor_change"):
+        response = client.get(reverse(f"enrollment:{name}", kwargs={"pk": p.pk}))
+        assert response.status_code == 200, name
+        assert "<h1" in response.content.decode(), name
+
+
+def test_doctor_change_on_a_revoked_participation_says_so_before_the_form(client, hzv, gp, person):
+    p = declare(hzv, person, gp, now=timezone.now())
+    services.participation_revoke(participation=p, actor=person.user, now=timezone.now())
+    client.force_login(person.user)
+    page = client.get(reverse("enrollment:doctor_change", kwargs={"pk": p.pk})).content.decode()
+    assert "kein Praxiswechsel möglich" in page
+    assert 'name="provider"' not in page
+    assert "widerrufen" in page.lower()
+
+
+def test_a_second_doctor_change_request_is_refused_before_the_form(client, hzv, gp, second_gp, person):
+    p = declare(hzv, person, gp, now=timezone.now())
+    services.participation_request_doctor_change(
+        participation=p, actor=person.user, new_provider=second_gp, now=timezone.now(), reason="moved"
+    )
+    client.force_login(person.user)
+    page = client.get(reverse("enrollment:doctor_change", kwargs={"pk": p.pk})).content.decode()
+    assert "bereits beantragt oder vorgemerkt" in page
+    assert 'name="provider"' not in page
+
+
+def test_a_second_extraordinary_cancellation_request_is_refused_before_the_form(client, bv, person):
+    p = declare(bv, person, None, now=timezone.now() - dt.timedelta(days=60))
+    services.participation_start(participation=p, now=timezone.now() - dt.timedelta(days=40))
+    client.force_login(person.user)
+    url = reverse("enrollment:cancel_extraordinary", kwargs={"pk": p.pk})
+    assert 'name="reason"' in client.get(url).content.decode()
+    services.participation_request_extraordinary_cancellation(
+        participation=p, actor=person.user, reason="moved", reason_text="", now=timezone.now()
+    )
+    page = client.get(url).content.decode()
+    assert "liegt Ihrer Krankenkasse bereits vor" in page
+    assert 'name="reason"' not in page

@@ -9,7 +9,6 @@ import pytest
 from django.utils import translation
 
 from programs.eligibility import (
-    EligibilityContext,
     PersonContext,
     ReasonCode,
     check_eligibility,
@@ -184,7 +183,7 @@ def test_check_many_costs_no_queries_per_program(catalogue, django_assert_num_qu
 
 def test_context_for_insured_person_uses_record_and_participations(catalogue):
     person = InsuredPersonFactory(postal_code="77716", city="Haslach", birth_date=dt.date(2012, 1, 1))
-    ctx = person_context_for_insured(person, on=TODAY)
+    ctx = person_context_for_insured(person, on=TODAY, active_program_ids=())
     assert ctx.fund_id == catalogue.bw.pk
     assert ctx.kreis_keys == {"08317"}
     assert ctx.gemeinde_keys == {"08317043"}
@@ -194,10 +193,18 @@ def test_context_for_insured_person_uses_record_and_participations(catalogue):
     assert codes(result) == [ReasonCode.TOO_YOUNG]
 
 
-def test_for_person_alias_for_the_enrollment_wizard(catalogue):
+def test_context_for_insured_person_on_the_start_day(catalogue):
     person = InsuredPersonFactory(postal_code="77716", city="Haslach", birth_date=dt.date(1990, 1, 1))
-    ctx = EligibilityContext.for_person(person, on=TODAY, start_date=dt.date(2027, 4, 1))
+    ctx = person_context_for_insured(person, on=dt.date(2027, 4, 1), active_program_ids=())
     assert ctx.on == dt.date(2027, 4, 1)
     result = check_eligibility(loaded(catalogue.kinzigtal), ctx)
     assert result.eligible
     assert all(not r.ok and r.message for r in result.reasons)
+
+
+def test_own_participations_can_be_left_to_the_declaration(catalogue):
+    catalogue.ccc.excludes.set([catalogue.hzv])
+    program = loaded(catalogue.ccc)
+    ctx = PersonContext(active_program_ids={catalogue.hzv.pk, catalogue.ccc.pk})
+    result = check_eligibility(program, ctx, on=TODAY, own_participations=False)
+    assert not {ReasonCode.EXCLUDED, ReasonCode.ALREADY_ENROLLED} & set(codes(result))

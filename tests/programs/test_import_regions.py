@@ -16,7 +16,7 @@ from programs.region_import import (
     parse_int,
     repair_mojibake,
 )
-from programs.selectors import lookup_postal_code
+from programs.selectors import lookup_postal_code, resolve_place
 from programs.services import ensure_aoks
 
 pytestmark = pytest.mark.django_db
@@ -80,10 +80,14 @@ def run(*args: str, **options) -> str:
     return out.getvalue()
 
 
-@pytest.mark.skipif(
-    not all((DATA_DIR / name).exists() for name in (DESTATIS_FILE, GEONAMES_FILE, PLZ_AGS_FILE)),
-    reason=f"reference data not found in {DATA_DIR} (settings.REFERENCE_DATA_DIR)",
-)
+def test_the_reference_files_ship_with_the_repository_and_their_licences():
+    for name in (DESTATIS_FILE, GEONAMES_FILE, PLZ_AGS_FILE):
+        assert (DATA_DIR / name).stat().st_size > 500_000, name
+    notes = (DATA_DIR / "README.md").read_text(encoding="utf-8")
+    for licence in ("CC BY 4.0", "ODbL", "Datenlizenz Deutschland"):
+        assert licence in notes
+
+
 def test_import_regions_full_files_lead_to_the_responsible_aok():
     run()
     ensure_aoks()
@@ -117,6 +121,20 @@ def test_import_regions_full_files_lead_to_the_responsible_aok():
     same_fund = lookup_postal_code("12529")
     assert same_fund.land_codes == ["BB", "BE"]
     assert not same_fund.is_ambiguous
+
+    # Places that were unknown with the hand-written demo subset.
+    assert [f.name for f in lookup_postal_code("40213").funds] == ["AOK Rheinland/Hamburg"]  # Düsseldorf
+    # Großkunden- and Postfach-PLZ are kept but never a home address.
+    assert PostalCode.objects.filter(code="10875").exists()
+    assert not PostalCode.objects.filter(code="10875", residential=True).exists()
+    bulk = resolve_place("10875")
+    assert not bulk.known and bulk.not_residential
+    assert 2_500 < PostalCode.objects.filter(residential=False).values("code").distinct().count() < 2_800
+    # 07919 has places in two Kreise, both AOK PLUS: no question; 59969 (two AOKs) asks.
+    one_fund = resolve_place("07919")
+    assert len(one_fund.groups) == 2 and not one_fund.needs_choice and one_fund.settled
+    assert one_fund.fund.name == "AOK PLUS"
+    assert resolve_place("59969").needs_choice
 
     second = run()
     assert " 0 neu, 0 geändert" in second

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from programs.models import Program
 from tests.factories import InsuredPersonFactory
-from tests.programs.catalogue_fixtures import make_program, make_provider
+from tests.fixtures.catalogue import make_program, make_provider
 
 pytestmark = pytest.mark.django_db
 
@@ -446,8 +446,9 @@ def test_calculator_names_each_holiday(client, aoks):
     response = client.get(CALC, {"erklaerung": "12.03.2027", "land": "SN"})
     page = text_of(response)
     assert "bis einschließlich Dienstag, 30. März 2027" in page
-    assert "Feiertag: Karfreitag (SN)" in page
-    assert "Feiertag: Ostermontag (SN)" in page
+    assert "Feiertag: Karfreitag (Sachsen)" in page
+    assert "Feiertag: Ostermontag (Sachsen)" in page
+    assert "Berücksichtigte Feiertage: Sachsen" in page
 
 
 def test_calculator_later_belehrung_starts_the_period(client, aoks):
@@ -463,7 +464,22 @@ def test_calculator_includes_the_land_of_the_funds_seat(client, aoks):
     assert "bis einschließlich Mittwoch, 6. Januar 2027" in plain
     with_seat = text_of(client.get(CALC, {"erklaerung": "2026-12-23", "land": "SN", "kasse": "aok-bw"}))
     assert "bis einschließlich Donnerstag, 7. Januar 2027" in with_seat
-    assert "Heilige Drei Könige (BW)" in with_seat
+    assert "Heilige Drei Könige (Baden-Württemberg)" in with_seat
+    assert "Berücksichtigte Feiertage: Sachsen, Baden-Württemberg" in with_seat or (
+        "Berücksichtigte Feiertage: Baden-Württemberg, Sachsen" in with_seat
+    )
+
+
+def test_calculator_says_when_the_instruction_came_before_the_declaration(client, aoks):
+    page = text_of(client.get(CALC, {"erklaerung": "2027-03-03", "belehrung": "2027-03-01", "land": "BW"}))
+    assert "ein Datum vor Ihrer Erklärung angegeben" in page
+    assert "beginnt mit der Erklärung am Mittwoch, 3. März 2027" in page
+    assert "bis einschließlich Mittwoch, 17. März 2027" in page
+
+
+def test_calculator_in_english_names_land_and_holiday_in_english(client, aoks):
+    page = text_of(client.get(CALC, {"erklaerung": "12.03.2027", "land": "SN"}, headers={"accept-language": "en"}))
+    assert "Good Friday (Saxony)" in page
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from programs.caching import CSRF_PLACEHOLDER, NONCE_PLACEHOLDER, bump_catalogue
 from programs.models import Program
 from providers.models import ContractParticipation
 from tests.factories import UserFactory
-from tests.programs.catalogue_fixtures import make_provider
+from tests.fixtures.catalogue import make_provider
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from providers.selectors import (
     haversine_km,
     nearby_providers,
 )
-from tests.programs.catalogue_fixtures import make_provider
+from tests.fixtures.catalogue import make_provider
 
 pytestmark = pytest.mark.django_db
 
@@ -134,3 +134,38 @@ def test_sparse_fallback_reads_only_the_nearest(catalogue, monkeypatch):
     assert page.radius_km is None  # three within 50 km, four needed: beyond the boxes
     assert names(page) == ["Praxis Dr. Nah", "Praxis Dr. Mittel", "Kardiologie Offenburg"]
     assert page.capped and page.found == 4 and page.has_next
+
+
+def test_every_page_belongs_to_one_result_set_with_one_radius(catalogue):
+    """14 participants within 10 km and 11 more within 50 km: page 2 continues the 14, it
+    does not widen to 50 km because it needs more rows than page 1."""
+    contract = catalogue.hzv.contracts.get()
+    for i in range(14):
+        make_provider(f"Nah {i:02d}", 48.28 + i / 2000, 8.09, contracts=[contract])
+    for i in range(11):
+        make_provider(f"Fern {i:02d}", 48.28 + 0.2 + i / 500, 8.09, contracts=[contract])  # about 22–35 km north
+    first = nearby_providers(origin=HASLACH, contract_ids=[contract.pk], on=TODAY, page_size=10)
+    second = nearby_providers(origin=HASLACH, contract_ids=[contract.pk], on=TODAY, page_size=10, page=2)
+    assert (first.radius_km, second.radius_km) == (RADII_KM[0], RADII_KM[0])
+    assert first.found == second.found
+    assert not second.has_next
+    assert all(name.startswith(("Nah", "Praxis Dr.")) for name in names(first) + names(second))
+
+
+def test_a_chosen_radius_is_kept_and_never_widened(catalogue):
+    contract = catalogue.hzv.contracts.get()
+    for i in range(3):
+        make_provider(f"Fern {i:02d}", 48.28 + 0.2 + i / 500, 8.09, contracts=[contract])
+    wide = nearby_providers(origin=HASLACH, contract_ids=[contract.pk], on=TODAY, radius_km=50)
+    assert wide.radius_km == 50 and {"Fern 00", "Fern 01", "Fern 02"} <= set(names(wide))
+    narrow = nearby_providers(origin=HASLACH, contract_ids=[contract.pk], on=TODAY, radius_km=5)
+    assert narrow.radius_km == 5
+    assert all(hit.distance_km <= 5 for hit in narrow.hits)
+    assert "Fern 00" not in names(narrow)
+
+
+def test_search_by_name(catalogue):
+    page = nearby_providers(
+        origin=HASLACH, contract_ids=hzv_ids(catalogue), on=TODAY, filters=ProviderFilters(name="mittel")
+    )
+    assert names(page) == ["Praxis Dr. Mittel"]

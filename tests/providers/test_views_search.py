@@ -7,7 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from tests.programs.catalogue_fixtures import make_provider
+from tests.fixtures.catalogue import make_provider
 
 pytestmark = pytest.mark.django_db
 
@@ -77,6 +77,8 @@ def test_search_htmx_returns_the_results_fragment(client, catalogue):
         ({"plz": "77716", "art": "zahnarzt"}, "zahnarzt"),
         ({"plz": "77716", "barrierefrei": "aufzug"}, "aufzug"),
         ({"plz": "77716", "fachrichtung": "x" * 500}, "höchstens 80 Zeichen"),
+        ({"plz": "77716", "name": "x" * 500}, "höchstens 80 Zeichen"),
+        ({"plz": "77716", "umkreis": "7"}, "Bitte wählen Sie einen Umkreis aus der Liste."),
         ({"plz": "77716", "programm": "gibt-es-nicht"}, "Dieses Programm finden wir nicht."),
         ({"plz": "77716", "programm": "<script>"}, "Dieses Programm finden wir nicht."),
     ],
@@ -116,3 +118,24 @@ def test_search_query_count_is_constant(client, catalogue, django_assert_num_que
     with django_assert_num_queries(5):
         response = client.get(SEARCH, {"programm": "hausarztprogramm-bw", "plz": "77716"})
     assert len(names(response)) == 10
+
+
+def test_search_pages_say_the_same_radius_and_count(client, catalogue):
+    contract = catalogue.hzv.contracts.get()
+    for i in range(12):
+        make_provider(f"Praxis {i:02d}", 48.28 + i / 1000, 8.09, contracts=[contract])
+    params = {"programm": "hausarztprogramm-bw", "plz": "77716"}
+    first = text_of(client.get(SEARCH, params))
+    second = text_of(client.get(SEARCH, {**params, "seite": "2"}))
+    meta = re.compile(r"(\d+) Treffer im Umkreis von (\d+) km")
+    assert meta.search(first).groups() == meta.search(second).groups()
+
+
+def test_search_by_name_and_chosen_radius(client, catalogue):
+    params = {"programm": "hausarztprogramm-bw", "plz": "77716"}
+    assert names(client.get(SEARCH, {**params, "name": "Mittel"})) == ["Praxis Dr. Mittel"]
+    narrow = client.get(SEARCH, {**params, "umkreis": "5"})
+    assert all(hit.distance_km <= 5 for hit in narrow.context["results"].hits)
+    assert "Kardiologie Offenburg" not in names(narrow)
+    empty = client.get(SEARCH, {**params, "name": "Gibt es nicht", "umkreis": "5"})
+    assert "Im Umkreis von 5 km haben wir keine Teilnehmenden gefunden." in text_of(empty)

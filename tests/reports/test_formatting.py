@@ -15,6 +15,7 @@ from reports.formatting import (
     format_points,
     largest_remainder,
     ratio,
+    remainder_shares,
     round_half_up,
 )
 
@@ -41,13 +42,52 @@ def test_ratio_uses_exact_fractions():
         ([60_382, 14_730, 105], ["80.3", "19.6", "0.1"]),
         ([165, 72, 142, 32], ["40.1", "17.5", "34.6", "7.8"]),  # half-up alone would print 34,5 → 99,9 %
         ([3_280, 5_095, 2_542, 325], ["29.2", "45.3", "22.6", "2.9"]),
-        ([2_291, 8_447, 5_576, 974], ["13.2", "48.9", "32.3", "5.6"]),  # published: 13,3/32,2 (see docs)
+        ([2_291, 8_447, 5_576, 974], ["13.2", "48.9", "32.3", "5.6"]),  # published: 13,3/32,2 (remainder_shares)
     ],
 )
-def test_largest_remainder_reproduces_splits_that_add_up_to_100(counts, expected):
+def test_largest_remainder_adds_up_to_100(counts, expected):
     shares = largest_remainder(counts)
     assert [str(s) for s in shares] == expected
     assert sum(shares) == Decimal("100.0")
+
+
+# Every split the published AOK PLUS 2023 report prints: (counts, index of the unfavourable
+# outcome, printed shares). Half up for the others, the unfavourable one = 100 minus the others.
+PRINTED_SPLITS = [
+    ([14_128_630, 600_026], 1, ["95.9", "4.1"]),  # all applications
+    ([242_830, 50_053], 1, ["82.9", "17.1"]),  # Zahnersatz
+    ([60_382, 14_730, 105], 1, ["80.3", "19.6", "0.1"]),  # Pflegebedürftigkeit
+    ([75_734, 9_583], 1, ["88.8", "11.2"]),  # Rehabilitation/Vorsorge
+    ([3_386_618, 151_155], 1, ["95.7", "4.3"]),  # Hilfsmittel
+    ([2_291, 8_447, 5_576, 974], 2, ["13.3", "48.9", "32.2", "5.6"]),  # KV objections
+    ([165, 72, 142, 32], 2, ["40.1", "17.5", "34.6", "7.8"]),  # KV lawsuits
+    ([3_280, 5_095, 2_542, 325], 2, ["29.2", "45.3", "22.6", "2.9"]),  # PV objections
+]
+
+
+@pytest.mark.parametrize(("counts", "remainder", "printed"), PRINTED_SPLITS)
+def test_remainder_shares_reproduce_every_printed_split(counts, remainder, printed):
+    shares = remainder_shares(counts, remainder)
+    assert [str(s) for s in shares] == printed
+    assert sum(shares) == Decimal("100.0")
+
+
+def test_remainder_shares_cannot_reproduce_the_pv_lawsuits():
+    """60 ÷ 199 = 30,15 % and 59 ÷ 199 = 29,65 %: the published 30,1 / 29,7 follow from no
+    rounding to the nearest tenth (documented as a difference of the publication)."""
+    assert [str(s) for s in remainder_shares([60, 59, 32, 48], 2)] == ["30.2", "29.6", "16.1", "24.1"]
+
+
+def test_remainder_shares_fall_back_where_the_rest_would_be_impossible():
+    # three favourable shares of 1/3 each round half up to 33,3 → the rest would be 0,1 for a count of 0
+    assert [str(s) for s in remainder_shares([1, 1, 1, 0], 3)] == ["33.4", "33.3", "33.3", "0.0"]
+    # 0,05 + 0,05 + 99,85 all rounded up = 100,1 → the rest would be −0,1: largest remainder decides
+    shares = remainder_shares([1, 1, 1, 1_997], 0)
+    assert [str(s) for s in shares] == ["0.1", "0.0", "0.0", "99.9"]
+    assert sum(shares) == Decimal("100.0")
+    assert remainder_shares([0, 0], 1) == [None, None]
+    assert [str(s) for s in remainder_shares([0, 5], 1)] == ["0.0", "100.0"]
+    assert [str(s) for s in remainder_shares([5, 0], 1)] == ["100.0", "0.0"]
 
 
 def test_largest_remainder_breaks_ties_by_size_then_order_and_handles_zero():

@@ -5,7 +5,6 @@ endings, per 100,000 insured and by Land."""
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 
 import pytest
 
@@ -14,36 +13,29 @@ from reports.figures import compute_report
 from reports.participation import program_participation
 from reports.services import report_year_get_or_create
 from reports.tables import report_tables
-from tests.enrollment.conftest import ALL_CONSENTS, at
 from tests.factories import InsuredPersonFactory
-from tests.reports.conftest import import_files
+from tests.fixtures.enrollment import at, declare
+from tests.fixtures.reports import import_files
 
 pytestmark = pytest.mark.django_db
-
-
-def declare(contract, person, *, now):
-    return services.participation_declare(
-        person=person, contract=contract, provider=None, actor=person.user, consents=ALL_CONSENTS,
-        idempotency_key=uuid.uuid4(), now=now, notify=False,
-    )  # fmt: skip
 
 
 @pytest.fixture
 def participations_2023(bv):
     """Four people in "Rücken aktiv" (AOK BW, starts the next day, 12 months binding)."""
     active, revoked, cancelling, ending = (InsuredPersonFactory() for _ in range(4))
-    p = declare(bv, active, now=at(2023, 3, 1))
+    p = declare(bv, active, now=at(2023, 3, 1), notify=False)
     services.participation_start(participation=p, now=at(2023, 3, 2))
 
-    p = declare(bv, revoked, now=at(2023, 5, 1))
+    p = declare(bv, revoked, now=at(2023, 5, 1), notify=False)
     services.participation_revoke(participation=p, actor=revoked.user, now=at(2023, 5, 5))
 
-    p = declare(bv, cancelling, now=at(2023, 2, 1))
+    p = declare(bv, cancelling, now=at(2023, 2, 1), notify=False)
     services.participation_start(participation=p, now=at(2023, 2, 2))
     p = services.participation_cancel(participation=p, actor=cancelling.user, now=at(2023, 6, 1))
     assert p.end_date > dt.date(2023, 12, 31)  # still taking part on 31 December
 
-    p = declare(bv, ending, now=at(2022, 1, 10))
+    p = declare(bv, ending, now=at(2022, 1, 10), notify=False)
     services.participation_start(participation=p, now=at(2022, 1, 11))
     p = services.participation_cancel(participation=p, actor=ending.user, now=at(2022, 6, 1))
     services.participation_end(participation=p, now=at(p.end_date.year, p.end_date.month, p.end_date.day + 1))

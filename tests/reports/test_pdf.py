@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from reports.models import ReportFile
 from reports.services import current_report_file, report_file_request, report_year_set_base_figures
-from tests.reports.conftest import NOW
+from tests.fixtures.reports import NOW
 
 pytestmark = pytest.mark.django_db
 
@@ -90,7 +90,9 @@ PUBLISHED = [
     "205 eingegangene Klagen",
     "199 entschiedene Klagen",
     # outcome tables (counts and shares)
+    "Rücknahme durch Versicherte 2.291 13,3 %",
     "Erfolg der Versicherten 8.447 48,9 %",
+    "ohne Erfolg der Versicherten 5.576 32,2 %",
     "Rücknahme durch Versicherte 165 40,1 %",
     "ohne Erfolg der Versicherten 142 34,6 %",
     "Erledigung auf sonstige Art 32 7,8 %",
@@ -99,6 +101,15 @@ PUBLISHED = [
     "Erledigung auf sonstige Art 325 2,9 %",
     "Erledigung auf sonstige Art 974 5,6 %",
     "Erledigung auf sonstige Art 48 24,1 %",
+    # key figures (key_figures.csv), kept as stated
+    "134 Filialen",
+    "118 Filialen sind mit Rollstuhl, Rollator oder Kinderwagen erreichbar",
+    "4.847 Versorgungspläne in der Pflegeberatung erstellt",
+    "etwa 41 qualifizierte Pflegeberaterinnen und Pflegeberater",
+    "fast 225.000 Versicherte nutzten Angebote der individuellen Gesundheitsförderung",
+    "92,97 Euro Ausgaben je Teilnehmerin und Teilnehmer",
+    "97 % der Befragten: die Kasse ist wieder die erste Wahl",
+    "90 % der Befragten wollen mit hoher Wahrscheinlichkeit bleiben",
     # Behandlungsfehler
     "In 1.856 Fällen wurden mögliche Schadensersatzansprüche geprüft, also in 53 Fällen je 100.000 Versicherte",
     "972 Begutachtungen wurden veranlasst, also 28 je 100.000 Versicherte",
@@ -227,3 +238,17 @@ def test_worker_in_another_language_renders_the_requested_language(
     report_file.refresh_from_db()
     assert report_file.status == ReportFile.Status.DONE, report_file.error
     assert rendered[0].startswith("Share of all applications")
+
+
+def test_pdf_says_keine_daten_where_the_page_does(aoks, client, django_capture_on_commit_callbacks):
+    """A report year without imported data: every table is empty, in the PDF as on the page."""
+    from reports.services import report_year_get_or_create
+
+    report_year = report_year_get_or_create(fund=aoks["aok-bw"], year=2024)
+    with django_capture_on_commit_callbacks(execute=True):
+        report_file = report_file_request(report_year=report_year, language="de", user=None, now=NOW)
+    report_file.refresh_from_db()
+    assert report_file.status == ReportFile.Status.DONE, report_file.error
+    text = " ".join(pdf_text(PdfReader(io.BytesIO(report_file.file.read()))))
+    assert "Keine Daten." in text
+    assert "Datenstand: Version" in text

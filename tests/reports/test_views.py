@@ -59,7 +59,7 @@ def test_index_lists_what_the_user_may_read(client, plus_2023, bw_2023, bw_staff
     html = response.content.decode()
     assert "Bericht AOK PLUS 2023" in html and "AOK Baden-Württemberg" not in html
     client.force_login(bw_staff)
-    with django_assert_num_queries(4):  # session, user, membership, report years (any number of them)
+    with django_assert_num_queries(5):  # session, user, its second factor, membership, report years (any number)
         html = client.get(reverse("reports:index")).content.decode()
     assert "Bericht AOK PLUS 2023" in html and "Bericht AOK Baden-Württemberg 2023" in html
 
@@ -99,7 +99,10 @@ def test_csv_of_one_table_and_zip_of_all(client, plus_2023):
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
     assert rows[0][:3] == ["Ergebnis", "Anzahl", "Anteil"]
+    # the published report's rounding: half up, "ohne Erfolg" = 100 minus the others
+    assert rows[1][:3] == ["Rücknahme durch Versicherte", "2291", "13,3"]
     assert rows[2][:3] == ["Erfolg der Versicherten", "8447", "48,9"]
+    assert rows[3][:3] == ["ohne Erfolg der Versicherten", "5576", "32,2"]
     assert client.get(reverse("reports:csv", args=["aok-plus", 2023, "nichts"])).status_code == 404
 
     archive = zipfile.ZipFile(io.BytesIO(client.get(reverse("reports:zip", args=["aok-plus", 2023])).content))
@@ -135,7 +138,11 @@ def test_analyst_publishes_and_withdraws_only_their_funds_report(client, plus_20
     url = reverse("reports:publish", args=["aok-plus", 2023])
     client.force_login(plus_analyst)
     assert "Veröffentlichung zurückziehen" in client.get(_detail(plus_2023)).content.decode()
-    assert client.post(url, {"action": "withdraw"}).status_code == 302
+    asked = client.post(url, {"action": "withdraw"})
+    assert asked.status_code == 200 and "Veröffentlichung zurückziehen?" in asked.content.decode()
+    plus_2023.refresh_from_db()
+    assert plus_2023.published_at is not None  # nothing happens before the confirmation
+    assert client.post(url, {"action": "withdraw", "confirm": "on"}).status_code == 302
     plus_2023.refresh_from_db()
     assert plus_2023.published_at is None
     client.logout()
@@ -188,3 +195,9 @@ def test_pdf_is_generated_in_the_background_and_then_downloaded(
     assert b"".join(response.streaming_content) == b"%PDF-1.7 test"
     assert "transparenzbericht-aok-plus-2023.pdf" in response["Content-Disposition"]
     assert "PDF herunterladen (3 Seiten" in client.get(_detail(plus_2023)).content.decode()
+
+
+def test_report_page_labels_the_data_version_with_its_date(client, plus_2023):
+    page = client.get(_detail(plus_2023)).content.decode()
+    assert f"Datenstand: Version {plus_2023.data_version}" in page
+    assert f"Datenstand {plus_2023.data_version}." not in page

@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from enrollment.daily import run_daily
-from enrollment.deadlines import BERLIN
+from programs.terms.deadlines import BERLIN
 
 
 class Command(BaseCommand):

@@ -1,0 +1,51 @@
+"""The enrollment models, one module per concern (one app label, the same tables):
+`persons` (insured persons, legal representation), `accounts` (activation codes, e-mail
+confirmation), `participation` (the Teilnahmeerklärung, its lifecycle and events),
+`requests` (doctor change and extraordinary cancellation, decided by staff), `signin` (login
+locks as fund administrators see them), `links` (account links and legal representations
+recorded by staff), `documents` (receipts and confirmations as issued)."""
+
+from enrollment.models.accounts import ActivationCode, EmailConfirmation
+from enrollment.models.documents import DocumentAlreadyIssued, DocumentKind, IssuedDocument
+from enrollment.models.links import PersonLinkEvent
+from enrollment.models.participation import (
+    DECLARATION_CHANNELS,
+    Channel,
+    EventReason,
+    InstructionMethod,
+    Participation,
+    ParticipationEvent,
+    SignerKind,
+)
+from enrollment.models.persons import InsuredPerson, LegalRepresentation, age_on
+from enrollment.models.requests import (
+    CancellationRequest,
+    DoctorChangeRequest,
+    ImportantReason,
+    RequestDecision,
+)
+from enrollment.models.signin import LoginLockout
+
+__all__ = [
+    "DECLARATION_CHANNELS",
+    "ActivationCode",
+    "CancellationRequest",
+    "Channel",
+    "DoctorChangeRequest",
+    "EmailConfirmation",
+    "EventReason",
+    "ImportantReason",
+    "DocumentAlreadyIssued",
+    "DocumentKind",
+    "InstructionMethod",
+    "IssuedDocument",
+    "InsuredPerson",
+    "LegalRepresentation",
+    "LoginLockout",
+    "Participation",
+    "ParticipationEvent",
+    "PersonLinkEvent",
+    "RequestDecision",
+    "SignerKind",
+    "age_on",
+]

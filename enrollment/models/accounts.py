@@ -1,0 +1,72 @@
+"""Account data beyond Django's user: the activation code that links an account to an insured
+record, and whether the owner proved they receive mail at the address."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from enrollment.models.persons import InsuredPerson
+
+__all__ = ["ActivationCode", "EmailConfirmation"]
+
+
+class ActivationCode(models.Model):
+    """A one-time code the fund sends by letter; with KVNR and date of birth it links a new
+    account to the insured record. Only a hash of the code is stored."""
+
+    person = models.ForeignKey(
+        InsuredPerson, on_delete=models.CASCADE, related_name="activation_codes", verbose_name=_("versicherte Person")
+    )
+    code_hash = models.CharField(max_length=128, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("erzeugt von (Konto)"),
+    )
+    created_at = models.DateTimeField(_("erzeugt am"))
+    expires_at = models.DateTimeField(_("gültig bis"))
+    used_at = models.DateTimeField(_("eingelöst am"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Aktivierungscode")
+        verbose_name_plural = _("Aktivierungscodes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=F("created_at")), name="activation_expires_after_created"
+            ),
+            models.CheckConstraint(
+                condition=Q(used_at__isnull=True) | Q(used_at__gte=F("created_at")),
+                name="activation_used_after_created",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.created_at:%d.%m.%Y})"
+
+
+class EmailConfirmation(models.Model):
+    """One row per account. Invariant: `confirmed_at` is set only for the address in `email`;
+    changing the address (a new row value) starts unconfirmed again."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_confirmation")
+    email = models.EmailField(_("E-Mail-Adresse"))
+    sent_at = models.DateTimeField(_("zuletzt gesendet"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("bestätigt am"), null=True, blank=True)
+
+    class Meta:
+        app_label = "enrollment"
+        verbose_name = _("E-Mail-Bestätigung")
+        verbose_name_plural = _("E-Mail-Bestätigungen")
+
+    def __str__(self) -> str:
+        return self.email
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
