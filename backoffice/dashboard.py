@@ -13,11 +13,11 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from programs.terms.deadlines import add_months
 
 from enrollment.lifecycle import Status
 from enrollment.models import CancellationRequest, Channel, DoctorChangeRequest, Participation, RequestDecision
 from programs.scoping import scope_to_fund
+from programs.terms.deadlines import add_months
 from reports.models import ImportRun
 
 #: Participations still to come or running (not revoked, rejected or ended) start "this quarter".
