@@ -68,3 +68,13 @@ def test_import_command_prints_every_broken_row_and_fails(aoks, tmp_path):
 def test_import_command_rejects_unknown_fund(aoks, tmp_path):
     with pytest.raises(CommandError, match="Unbekannte Kasse"):
         call_command("import_report_data", str(tmp_path / "x.csv"), "--fund", "aok-mars", "--year", "2023")
+
+
+@pytest.mark.parametrize("year", ["-5", "0", "99999999999", "1850"])
+def test_import_command_answers_a_bad_year_with_a_message(aoks, tmp_path, year):
+    from django.core.management import CommandError, call_command
+
+    data = tmp_path / "daten.csv"
+    data.write_text("x\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="Berichtsjahr muss zwischen 2000 und 2100"):
+        call_command("import_report_data", str(data), "--fund", "aok-plus", "--year", year)

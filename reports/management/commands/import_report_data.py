@@ -19,8 +19,12 @@ from django.utils import timezone
 
 from programs.models import Fund
 from reports import services
+from reports.forms import ImportUploadForm
 from reports.imports import Progress
 from reports.models import Dataset, ImportRun
+
+MIN_YEAR = ImportUploadForm.base_fields["year"].min_value
+MAX_YEAR = ImportUploadForm.base_fields["year"].max_value
 
 
 class Command(BaseCommand):
@@ -39,6 +43,9 @@ class Command(BaseCommand):
         fund_obj = Fund.objects.filter(Q(slug=fund) | Q(ik=fund)).first()
         if fund_obj is None:
             raise CommandError(f"Unbekannte Kasse: {fund}")
+        if not MIN_YEAR <= year <= MAX_YEAR:
+            # the same range as the admin upload; a negative or huge year would fail in the database
+            raise CommandError(f"Das Berichtsjahr muss zwischen {MIN_YEAR} und {MAX_YEAR} liegen, nicht {year}.")
         report_year = services.report_year_get_or_create(fund=fund_obj, year=year)
         failed = 0
         for path in files:
