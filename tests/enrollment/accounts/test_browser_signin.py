@@ -111,8 +111,11 @@ def test_clerk_registers_a_passkey_and_signs_in_with_it(page, live_server, clerk
     assert "/konto/zwei-faktor/" in page.url
 
     # Register: the button comes from django-otp-webauthn's script (static file, strict CSP).
+    # The library's script fills in the button and then binds it: let it finish loading first
+    # (a click on the bare button does nothing; under load that was a flaky test).
+    page.wait_for_load_state("networkidle")
     page.get_by_role("button", name="Passkey einrichten").click()
-    page.get_by_text("Passkey, eingerichtet am").wait_for()  # passkey.js reloads the page
+    page.get_by_text("Passkey, eingerichtet am").wait_for(timeout=60_000)  # passkey.js reloads the page
     assert WebAuthnCredential.objects.filter(user=clerk, confirmed=True).count() == 1
     assert_no_axe_violations(page)
     page.get_by_role("button", name="Wiederherstellungscodes erzeugen").click()
@@ -126,8 +129,9 @@ def test_clerk_registers_a_passkey_and_signs_in_with_it(page, live_server, clerk
     page.goto(f"{base}/verwaltung/")
     assert "/konto/anmelden/" in page.url
     assert_no_axe_violations(page)
+    page.wait_for_load_state("networkidle")
     page.get_by_role("button", name="Passkey verwenden").click()
-    page.wait_for_url(f"{base}/verwaltung/")
+    page.wait_for_url(f"{base}/verwaltung/", timeout=60_000)
     expect(page.get_by_role("heading", name="Verwaltung der Kasse")).to_be_visible()
     assert WebAuthnCredential.objects.get(user=clerk).last_used_at is not None
     assert not [text for text in console if "Content Security Policy" in text]  # no script blocked
