@@ -235,6 +235,9 @@ TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 # LOGIN_COOLOFF_MINUTES or by a fund administrator (permission enrollment.unlock_login).
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 AXES_HANDLER = "enrollment.accounts.lockout.PortalAxesHandler"
+# Reports hide counts of people below this number ("< 5"), see reports/suppression.py.
+REPORT_MIN_COUNT = env.int("REPORT_MIN_COUNT", default=5)
+
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_USERNAME_FAILURE_LIMIT = env.int("LOGIN_USERNAME_FAILURE_LIMIT", default=20)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))

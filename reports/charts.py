@@ -44,7 +44,8 @@ def _head(title: str, description: str, height: int, css_class: str) -> tuple[st
 def bar_chart(table: Table) -> SafeString:
     """One horizontal bar per row: label above, bar with the printed value at its end."""
     spec = table.chart
-    rows = [r for r in (table.chart_rows or table.rows) if r.get(spec.value) is not None]
+    # Hidden small numbers get no bar (their length would give them away).
+    rows = [r for r in (table.chart_rows or table.rows) if isinstance(r.get(spec.value), (int, Decimal, float))]
     column = table.column(spec.value)
     peak = max((_num(r[spec.value]) for r in rows), default=0.0) or 1.0
     height = ROW * len(rows) + 8

@@ -47,7 +47,8 @@ from reports.models import (
     TreatmentErrorRollup,
     benefit_of,
 )
-from reports.participation import ProgramParticipation, program_participation
+from reports.participation import ProgramParticipation, published_participation
+from reports.suppression import Hidden
 
 #: Bumped when the presentation of stored PDFs changes, so they are rendered again.
 RENDER_VERSION = 2
@@ -495,15 +496,17 @@ def compute_report(
     complaints = _complaints(list(ComplaintRollup.objects.filter(report_year=report_year)), insured, d)
     programs = None
     if with_programs:
-        participation = program_participation(fund_id=report_year.fund_id, year=report_year.year)
+        participation = published_participation(fund_id=report_year.fund_id, year=report_year.year)
+        total = participation.total_participants
         programs = ProgramFigures(
             participation=participation,
             insured=insured,
             rates={
                 p.program_id: Ratio(p.participants, insured or 0, 100_000, 1, d["program_rate"])
                 for p in participation.programs
+                if not isinstance(p.participants, Hidden)
             },
-            total_rate=Ratio(participation.total_participants, insured or 0, 100_000, 1, d["program_rate"]),
+            total_rate=None if isinstance(total, Hidden) else Ratio(total, insured or 0, 100_000, 1, d["program_rate"]),
         )
     key_figures = {
         k.name: StatedFigure(

@@ -114,6 +114,8 @@ def format_number(
     """
     if value is None:
         return "–"
+    if not isinstance(value, (int, Decimal, float)):
+        return str(value)  # a hidden small number ("< 5")
     lang = _lang(lang)
     thousands, decimal_sep = (".", ",") if lang == "de" else (",", ".")
     if isinstance(value, int):
@@ -155,9 +157,12 @@ def format_points(value: Decimal | None, *, lang: str | None = None) -> str:
 
 
 def format_csv_number(value: int | Decimal | None) -> str:
-    """Numbers in CSV files: no thousands separator, decimal comma (German spreadsheets)."""
+    """Numbers in CSV files: no thousands separator, decimal comma (German spreadsheets); a
+    hidden small number as "<5"."""
     if value is None:
         return ""
+    if not isinstance(value, (int, Decimal)):
+        return str(value).replace(" ", "")
     if isinstance(value, int):
         return str(value)
     return format(value, "f").replace(".", ",")

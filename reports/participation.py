@@ -9,6 +9,9 @@ Definitions (shown in the report next to the figures):
 - cancellations: cancellations (ordinary or for an important reason) made in the year;
 - endings: participations whose last day lies in the year.
 Year boundaries are those of Europe/Berlin.
+
+`program_participation` gives the exact counts; reports show them only through
+`published_participation`, which hides small numbers (`reports.suppression`).
 """
 
 from __future__ import annotations
@@ -20,8 +23,13 @@ from zoneinfo import ZoneInfo
 from django.db.models import Count, Q
 
 from enrollment.lifecycle import ENDING_STATUSES, STARTED_STATUSES, Status
+from reports.formatting import largest_remainder
+from reports.suppression import Hidden, hide_column, hide_rows, threshold
 
 BERLIN = ZoneInfo("Europe/Berlin")
+
+
+COUNTS = ("participants", "declarations", "revocations", "cancellations", "endings")
 
 
 @dataclass(frozen=True)
@@ -29,18 +37,19 @@ class ProgramRow:
     program_id: int
     title: str
     program_type: str
-    participants: int
-    declarations: int
-    revocations: int
-    cancellations: int
-    endings: int
+    participants: int | Hidden
+    declarations: int | Hidden
+    revocations: int | Hidden
+    cancellations: int | Hidden
+    endings: int | Hidden
 
 
 @dataclass(frozen=True)
 class LandRow:
     land_code: str
     land_name: str
-    participants: int
+    participants: int | Hidden
+    share: object = None  # percent of all participants (Decimal), set by `published_participation`
 
 
 @dataclass
@@ -48,10 +57,23 @@ class ProgramParticipation:
     available: bool  # False when the enrollment app has no participation model
     programs: list[ProgramRow] = field(default_factory=list)
     lands: list[LandRow] = field(default_factory=list)
+    totals: dict[str, int | Hidden] = field(default_factory=dict)  # set when small numbers are hidden
+
+    def total(self, name: str) -> int | Hidden:
+        """The column total over all programs (exact, or hidden when small)."""
+        if name in self.totals:
+            return self.totals[name]
+        return sum(getattr(p, name) for p in self.programs)
 
     @property
-    def total_participants(self) -> int:
-        return sum(p.participants for p in self.programs)
+    def total_participants(self) -> int | Hidden:
+        return self.total("participants")
+
+    @property
+    def hides_numbers(self) -> bool:
+        return any(isinstance(v, Hidden) for row in self.programs for v in (getattr(row, n) for n in COUNTS)) or any(
+            isinstance(land.participants, Hidden) for land in self.lands
+        )
 
 
 def _year_bounds(year: int) -> tuple[dt.datetime, dt.datetime, dt.date]:
@@ -111,3 +133,27 @@ def program_participation(*, fund_id: int, year: int) -> ProgramParticipation:
         .order_by("-n", "person__land__name")
     ]
     return ProgramParticipation(available=True, programs=programs, lands=lands)
+
+
+def published_participation(*, fund_id: int, year: int) -> ProgramParticipation:
+    """`program_participation` as reports show it: small numbers hidden with their totals,
+    rates and shares taken into account (`reports.suppression`)."""
+    exact = program_participation(fund_id=fund_id, year=year)
+    if not exact.available:
+        return exact
+    limit = threshold()
+    totals = {name: exact.total(name) for name in COUNTS}
+    programs, shown_totals = hide_rows(exact.programs, COUNTS, totals, limit)
+    counts = [land.participants for land in exact.lands]
+    shares = largest_remainder(counts) if counts else []
+    land_cells, _total = hide_column(counts, totals["participants"], limit)
+    lands = [
+        LandRow(
+            land_code=land.land_code,
+            land_name=land.land_name,
+            participants=cell,
+            share=cell if isinstance(cell, Hidden) else share,
+        )
+        for land, cell, share in zip(exact.lands, land_cells, shares, strict=True)
+    ]
+    return ProgramParticipation(available=True, programs=programs, lands=lands, totals=shown_totals)

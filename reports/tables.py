@@ -14,8 +14,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from reports.figures import Report, Split, change_percent, change_points, definitions
-from reports.formatting import format_number, format_percent, largest_remainder
+from reports.formatting import format_number, format_percent
 from reports.models import Benefit, Branch, KeyFigureName, RemedyKind
+from reports.suppression import Hidden, is_hidden, threshold
+
+
+def small_numbers_note() -> str:
+    return _(
+        "„< %(limit)d“: weniger als %(limit)d Personen, zum Schutz der Betroffenen nicht gezeigt; ebenso eine "
+        "weitere Zahl derselben Spalte, wenn sich die verborgene sonst aus der Summe errechnen ließe."
+    ) % {"limit": threshold()}
 
 
 @dataclass(frozen=True)
@@ -59,6 +67,8 @@ def format_cell(value, kind: str, lang: str | None = None) -> str:
     """Screen and PDF formatting of one cell."""
     if value is None or value == "":
         return "–"
+    if isinstance(value, Hidden):
+        return str(value)
     if kind == "text":
         return str(value)
     if kind == "int":
@@ -458,28 +468,30 @@ def program_tables(report: Report) -> list[Table]:
     p = report.programs
     if p is None:
         return []
+    participation = p.participation
     rows = [
         {
             "label": row.title,
             "participants": row.participants,
-            "rate": p.rates[row.program_id].value,
+            "rate": p.rates[row.program_id].value if row.program_id in p.rates else row.participants,
             "declarations": row.declarations,
             "revocations": row.revocations,
             "cancellations": row.cancellations,
             "endings": row.endings,
         }
-        for row in p.participation.programs
+        for row in participation.programs
     ]
+    total = participation.total_participants
     if rows:
         rows.append(
             {
                 "label": _("alle Programme"),
-                "participants": p.participation.total_participants,
-                "rate": p.total_rate.value if p.total_rate else None,
-                "declarations": sum(r.declarations for r in p.participation.programs),
-                "revocations": sum(r.revocations for r in p.participation.programs),
-                "cancellations": sum(r.cancellations for r in p.participation.programs),
-                "endings": sum(r.endings for r in p.participation.programs),
+                "participants": total,
+                "rate": p.total_rate.value if p.total_rate else (total if is_hidden(total) else None),
+                "declarations": participation.total("declarations"),
+                "revocations": participation.total("revocations"),
+                "cancellations": participation.total("cancellations"),
+                "endings": participation.total("endings"),
             }
         )
     notes = [
@@ -493,11 +505,12 @@ def program_tables(report: Report) -> list[Table]:
         _(
             "Quelle: Daten des Versorgungslotsen (Teilnahmen, die über das Portal erklärt oder erfasst wurden); im veröffentlichten Bericht nicht enthalten."
         ),
+        small_numbers_note() if participation.hides_numbers else "",
     ]
-    total = p.participation.total_participants
-    lands = [{"label": land.land_name, "participants": land.participants} for land in p.participation.lands]
-    for row, share in zip(lands, largest_remainder([land["participants"] for land in lands]), strict=True):
-        row["share"] = share
+    lands = [
+        {"label": land.land_name, "participants": land.participants, "share": land.share}
+        for land in participation.lands
+    ]
     tables = [
         Table(
             slug="programme",
@@ -520,7 +533,7 @@ def program_tables(report: Report) -> list[Table]:
                 _("Waagerechte Balken mit der Zahl der Teilnehmenden je Programm; die Werte stehen in der Tabelle."),
                 value="participants",
             )
-            if rows and total
+            if rows and total and not is_hidden(total)
             else None,
         ),
         Table(
@@ -533,7 +546,14 @@ def program_tables(report: Report) -> list[Table]:
                 Column("share", _("Anteil"), "percent"),
             ],
             rows=lands,
-            notes=[_("Land der Wohnanschrift der teilnehmenden Person.")],
+            notes=[
+                n
+                for n in (
+                    _("Land der Wohnanschrift der teilnehmenden Person."),
+                    small_numbers_note() if participation.hides_numbers else "",
+                )
+                if n
+            ],
         ),
     ]
     return tables
@@ -678,7 +698,13 @@ def comparison_tables(reports: list[Report], year: int) -> list[Table]:
         )
         if r.programs is not None:
             total = r.programs.participation.total_participants
-            program_rows.append({"label": label, "participants": total, "rate": _per_100k(total, r.insured)})
+            program_rows.append(
+                {
+                    "label": label,
+                    "participants": total,
+                    "rate": total if is_hidden(total) else _per_100k(total, r.insured),
+                }
+            )
     top_columns = [
         Column(f"top_{key}", _("%(benefit)s je 100.000") % {"benefit": Benefit(key).label}, "rate1")
         for key in (

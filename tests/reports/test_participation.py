@@ -7,11 +7,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 
 from enrollment import services
+from reports.csv_export import table_csv
 from reports.figures import compute_report
 from reports.participation import program_participation
-from reports.services import report_year_get_or_create
+from reports.services import report_year_get_or_create, report_year_publish
+from reports.suppression import is_hidden
 from reports.tables import report_tables
 from tests.factories import InsuredPersonFactory
 from tests.fixtures.enrollment import at, declare
@@ -56,7 +59,16 @@ def test_program_participation_counts_by_definition(participations_2023, aoks, d
     assert (row_2022.participants, row_2022.declarations, row_2022.cancellations) == (1, 1, 1)
 
 
-def test_report_shows_program_participation_per_100000_insured(participations_2023, aoks, tmp_path):
+def _report_year_with_base(aoks, tmp_path):
+    report_year = report_year_get_or_create(fund=aoks["aok-bw"], year=2023)
+    path = tmp_path / "base.csv"
+    path.write_text("average_insured;average_sick_pay_members\n4600000;2100000\n")
+    import_files(report_year, [path])
+    return report_year
+
+
+def test_report_shows_program_participation_per_100000_insured(participations_2023, aoks, tmp_path, settings):
+    settings.REPORT_MIN_COUNT = 1  # the small-number rule off: the exact figures
     report_year = report_year_get_or_create(fund=aoks["aok-bw"], year=2023)
     path = tmp_path / "base.csv"
     path.write_text("average_insured;average_sick_pay_members\n4600000;2100000\n")
@@ -67,3 +79,34 @@ def test_report_shows_program_participation_per_100000_insured(participations_20
     assert first["participants"] == 2 and str(first["rate"]) == "0.0"
     assert total["label"] == "alle Programme" and total["participants"] == 2
     assert any("31. Dezember" in note for note in table.notes)
+
+
+def test_small_numbers_are_hidden_in_the_report_html_and_csv(participations_2023, aoks, tmp_path, client):
+    """Default threshold 5: every count of the four people is hidden, with its rate and share."""
+    report_year = _report_year_with_base(aoks, tmp_path)
+    report_year_publish(report_year=report_year, now=at(2024, 9, 30))
+    tables = {t.slug: t for t in report_tables(compute_report(report_year))}
+    first, total = tables["programme"].rows
+    for row in (first, total):
+        assert all(is_hidden(row[key]) for key in ("participants", "rate", "declarations", "revocations", "endings"))
+    (land,) = tables["programme-laender"].rows
+    assert is_hidden(land["participants"]) and is_hidden(land["share"])
+    assert tables["programme"].chart is None  # a bar would show the hidden size
+    assert any("< 5" in note for note in tables["programme"].notes)
+
+    csv_text = table_csv(tables["programme"]).decode()
+    assert csv_text.splitlines()[1] == "Rücken aktiv;<5;<5;<5;<5;<5;<5"
+
+    page = client.get(reverse("reports:detail", args=["aok-bw", 2023])).content.decode()
+    assert "Rücken aktiv" in page and "&lt; 5" in page
+    csv_response = client.get(reverse("reports:csv", args=["aok-bw", 2023, "programme"]))
+    assert csv_response.status_code == 200 and b"<5" in csv_response.content
+
+
+def test_a_lower_threshold_shows_what_reaches_it(participations_2023, aoks, tmp_path, settings):
+    settings.REPORT_MIN_COUNT = 3
+    report_year = _report_year_with_base(aoks, tmp_path)
+    first, total = next(t for t in report_tables(compute_report(report_year)) if t.slug == "programme").rows
+    assert first["declarations"] == total["declarations"] == 3
+    assert is_hidden(first["participants"]) and is_hidden(total["participants"])  # 2 < 3
+    assert is_hidden(first["revocations"]) and is_hidden(total["revocations"])  # 1 < 3
