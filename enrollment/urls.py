@@ -6,7 +6,8 @@ app_name = "enrollment"
 
 urlpatterns: list = [
     path("", views.dashboard, name="dashboard"),
-    path("erklaeren/<slug:slug>/", views.declare, name="declare"),
+    path("erklaeren/", views.declare_start, name="declare_start"),
+    path("erklaeren/<str:token>/", views.declare, name="declare"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/empfangsbestaetigung.pdf", views.receipt, name="receipt"),
     path("<int:pk>/dokumente/<int:document_id>.pdf", views.document, name="document"),

@@ -8,6 +8,7 @@ Everything works without JavaScript; htmx only swaps the provider list in place.
 
 from __future__ import annotations
 
+import secrets
 import uuid
 
 from django.contrib import messages
@@ -17,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from enrollment import documents, ics, selectors, services, timeline
@@ -48,12 +50,30 @@ def _base_url(request: HttpRequest) -> str:
     return f"{request.scheme}://{request.get_host()}"
 
 
-def _session_key(slug: str) -> str:
-    return f"enrollment-wizard:{slug}"
+#: Session: wizard token → program id. The wizard's URLs carry the token, never the program:
+#: a path such as /teilnahme/erklaeren/dmp-depression/ would put a diagnosis into every
+#: access log line next to the client address.
+WIZARD_TOKENS = "enrollment-wizard-tokens"
 
 
-def _step_url(slug: str, step: str) -> str:
-    return f"{reverse('enrollment:declare', kwargs={'slug': slug})}?schritt={step}"
+def _session_key(token: str) -> str:
+    return f"enrollment-wizard:{token}"
+
+
+def _step_url(token: str, step: str) -> str:
+    return f"{reverse('enrollment:declare', kwargs={'token': token})}?schritt={step}"
+
+
+def _wizard_token(request: HttpRequest, program: Program) -> str:
+    """This session's token for the program's wizard (the same one while it is open)."""
+    tokens = request.session.get(WIZARD_TOKENS, {})
+    for token, program_id in tokens.items():
+        if program_id == program.pk:
+            return token
+    token = secrets.token_urlsafe(12)
+    tokens[token] = program.pk
+    request.session[WIZARD_TOKENS] = tokens
+    return token
 
 
 # --- Mein Bereich ----------------------------------------------------------------------------------
@@ -70,27 +90,42 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def declare_start(request: HttpRequest) -> HttpResponse:
+    """The program page's "Online teilnehmen" button: the program travels in the POST body and
+    the wizard continues under a random token of this session."""
+    if request.method != "POST":
+        return redirect("programs:list")
+    program = get_object_or_404(Program.objects.filter(is_published=True), slug=request.POST.get("programm", ""))
+    return redirect(_step_url(_wizard_token(request, program), "person"))
+
+
+@login_required
 @vary_on_headers("HX-Request")
-def declare(request: HttpRequest, slug: str) -> HttpResponse:
+def declare(request: HttpRequest, token: str) -> HttpResponse:
     """Teilnahmeerklärung in three steps: for whom (with every eligibility reason), provider,
     declaration. State lives in the session; the last form carries the idempotency key."""
-    program = get_object_or_404(Program.objects.filter(is_published=True), slug=slug)
+    program_id = request.session.get(WIZARD_TOKENS, {}).get(token)
+    if program_id is None:
+        messages.info(request, _("Bitte beginnen Sie die Erklärung auf der Seite des Programms."))
+        return redirect("programs:list")
+    program = get_object_or_404(Program.objects.filter(is_published=True), pk=program_id)
     step = request.POST.get("step") or request.GET.get("schritt") or "person"
     if step not in WIZARD_STEPS:
         step = "person"
-    state = request.session.get(_session_key(slug), {})
+    state = request.session.get(_session_key(token), {})
     if step == "erklaerung" and request.method == "POST":
         # A repeated post of an already processed form leads to the same record.
         done = _already_declared(request, request.POST.get("idempotency_key"))
         if done is not None:
             return redirect("enrollment:detail", pk=done.pk)
     if step != "person" and not state.get("person"):
-        return redirect(_step_url(slug, "person"))
+        return redirect(_step_url(token, "person"))
     if step == "person":
-        return _step_person(request, program, state)
+        return _step_person(request, program, token, state)
     if step == "praxis":
-        return _step_provider(request, program, state)
-    return _step_declaration(request, program, state)
+        return _step_provider(request, program, token, state)
+    return _step_declaration(request, program, token, state)
 
 
 def _already_declared(request: HttpRequest, raw_key: str | None) -> Participation | None:
@@ -109,23 +144,30 @@ def _eligibilities(request: HttpRequest, program: Program):
     ]
 
 
-def _step_person(request: HttpRequest, program: Program, state: dict) -> HttpResponse:
+def _step_person(request: HttpRequest, program: Program, token: str, state: dict) -> HttpResponse:
     results = _eligibilities(request, program)
     eligible = [r.person for r in results if r.eligible]
     form = PersonChoiceForm(_posted(request), persons=eligible)
     if request.method == "POST" and eligible and form.is_valid():
         person_id = form.cleaned_data["person"]
-        request.session[_session_key(program.slug)] = {"person": person_id}
+        request.session[_session_key(token)] = {"person": person_id}
         contract = next(r.contract for r in results if r.person.pk == person_id)
         needs_provider = (
             program.program_type == ProgramType.HZV
             or selectors.participating_providers(contract, on=timezone.localdate()).exists()
         )
-        return redirect(_step_url(program.slug, "praxis" if needs_provider else "erklaerung"))
+        return redirect(_step_url(token, "praxis" if needs_provider else "erklaerung"))
     return render(
         request,
         "enrollment/declare_person.html",
-        {"program": program, "results": results, "form": form, "has_account_person": bool(results), "step": 1},
+        {
+            "program": program,
+            "wizard_token": token,
+            "results": results,
+            "form": form,
+            "has_account_person": bool(results),
+            "step": 1,
+        },
     )
 
 
@@ -135,10 +177,10 @@ def _wizard_person_and_contract(request: HttpRequest, program: Program, state: d
     return person, result
 
 
-def _step_provider(request: HttpRequest, program: Program, state: dict) -> HttpResponse:
+def _step_provider(request: HttpRequest, program: Program, token: str, state: dict) -> HttpResponse:
     person, result = _wizard_person_and_contract(request, program, state)
     if not result.eligible:
-        return redirect(_step_url(program.slug, "person"))
+        return redirect(_step_url(token, "person"))
     search = PostalCodeSearchForm(request.GET or None)
     plz = search.cleaned_data["plz"] if search.is_valid() and search.cleaned_data.get("plz") else person.postal_code
     providers = selectors.providers_near(result.contract, postal_code=plz, on=timezone.localdate())
@@ -152,10 +194,11 @@ def _step_provider(request: HttpRequest, program: Program, state: dict) -> HttpR
     )
     if request.method == "POST" and form.is_valid():
         state["provider"] = form.cleaned_data["provider"]
-        request.session[_session_key(program.slug)] = state
-        return redirect(_step_url(program.slug, "erklaerung"))
+        request.session[_session_key(token)] = state
+        return redirect(_step_url(token, "erklaerung"))
     context = {
         "program": program,
+        "wizard_token": token,
         "person": person,
         "form": form,
         "search": search,
@@ -170,11 +213,11 @@ def _step_provider(request: HttpRequest, program: Program, state: dict) -> HttpR
     return render(request, template, context)
 
 
-def _step_declaration(request: HttpRequest, program: Program, state: dict) -> HttpResponse:
+def _step_declaration(request: HttpRequest, program: Program, token: str, state: dict) -> HttpResponse:
     person, result = _wizard_person_and_contract(request, program, state)
     if not result.eligible:
         messages.error(request, _("Eine Teilnahme ist nicht (mehr) möglich. Bitte prüfen Sie die Gründe."))
-        return redirect(_step_url(program.slug, "person"))
+        return redirect(_step_url(token, "person"))
     contract = result.contract
     provider = None
     if state.get("provider"):
@@ -182,10 +225,10 @@ def _step_declaration(request: HttpRequest, program: Program, state: dict) -> Ht
             selectors.participating_providers(contract, on=timezone.localdate()).filter(pk=state["provider"]).first()
         )
     if program.program_type == ProgramType.HZV and provider is None:
-        return redirect(_step_url(program.slug, "praxis"))
+        return redirect(_step_url(token, "praxis"))
     if not state.get("key"):
         state["key"] = str(uuid.uuid4())
-        request.session[_session_key(program.slug)] = state
+        request.session[_session_key(token)] = state
     form = DeclarationForm(_posted(request), initial={"idempotency_key": state["key"]})
     if request.method == "POST" and form.is_valid():
         try:
@@ -203,7 +246,10 @@ def _step_declaration(request: HttpRequest, program: Program, state: dict) -> Ht
         except EnrollmentError as error:
             form.add_error(None, str(error))
         else:
-            request.session.pop(_session_key(program.slug), None)
+            request.session.pop(_session_key(token), None)
+            tokens = request.session.get(WIZARD_TOKENS, {})
+            tokens.pop(token, None)
+            request.session[WIZARD_TOKENS] = tokens
             messages.success(
                 request,
                 _("Ihre Erklärung ist eingegangen. Die Empfangsbestätigung können Sie jederzeit herunterladen."),
@@ -222,6 +268,7 @@ def _step_declaration(request: HttpRequest, program: Program, state: dict) -> Ht
         "enrollment/declare_confirm.html",
         {
             "program": program,
+            "wizard_token": token,
             "person": person,
             "contract": contract,
             "provider": provider,

@@ -61,7 +61,8 @@ def test_journey_register_find_hzv_declare_receipt_revoke(page, live_server, dem
     page.get_by_label("Postleitzahl").first.fill("70173")
     page.get_by_role("button", name="Filter anwenden").click()
     page.get_by_role("link", name="Hausarztprogramm der AOK Baden-Württemberg").first.click()
-    page.get_by_role("link", name="Online teilnehmen").click()
+    page.get_by_role("button", name="Online teilnehmen").click()
+    assert "hausarztprogramm" not in page.url  # the wizard's URL does not name the program
 
     # Step 1: eligibility and for whom.
     assert "Teilnahme möglich" in page.content()
@@ -166,7 +167,8 @@ def test_wizard_and_revoke_work_without_javascript(page_nojs, live_server, demo_
     page.get_by_label("E-Mail-Adresse oder Benutzername").fill("anna")
     page.get_by_label("Passwort").fill("Lotse-Demo-2026")
     page.get_by_role("button", name="Anmelden").click()
-    page.goto(f"{live_server.url}/teilnahme/erklaeren/hausarztprogramm-aok-bw/")
+    page.goto(f"{live_server.url}/programme/hausarztprogramm-aok-bw/")
+    page.get_by_role("button", name="Online teilnehmen").click()  # a plain form POST without JavaScript
     page.get_by_role("radio", name="Anna Adler").check()
     page.get_by_role("button", name="Weiter").click()
     page.wait_for_url("**schritt=praxis")

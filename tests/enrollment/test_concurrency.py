@@ -70,17 +70,18 @@ def test_parallel_wizard_submits_over_http_create_one_record(hzv, gp, person):
     from django.test import Client
     from django.urls import reverse
 
-    url = reverse("enrollment:declare", kwargs={"slug": hzv.program.slug})
-    clients = []
+    clients, urls = [], []
     for _ in range(4):
         c = Client()
         c.force_login(person.user)
+        url = c.post(reverse("enrollment:declare_start"), {"programm": hzv.program.slug}).url.split("?")[0]
         c.post(url + "?schritt=person", {"step": "person", "person": person.pk})
         c.post(url + "?schritt=praxis", {"step": "praxis", "provider": gp.pk})
         clients.append(c)
+        urls.append(url)
     key = str(uuid.uuid4())
     data = {"step": "erklaerung", "idempotency_key": key, **dict.fromkeys(ALL_CONSENTS, "on")}
-    results = race(4, lambda i: clients[i].post(url + "?schritt=erklaerung", data))
+    results = race(4, lambda i: clients[i].post(urls[i] + "?schritt=erklaerung", data))
     assert all(r.status_code == 302 for r in results), results
     assert len({r.url for r in results}) == 1
     assert Participation.objects.count() == 1

@@ -7,6 +7,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,8 +20,11 @@ from tests.fixtures.enrollment import ALL_CONSENTS, at, declare, event_row, even
 pytestmark = pytest.mark.django_db
 
 
-def wizard_url(contract, step):
-    return reverse("enrollment:declare", kwargs={"slug": contract.program.slug}) + f"?schritt={step}"
+def wizard_url(client, contract, step):
+    """The wizard's URL in this client's session (started from the program page's button)."""
+    response = client.post(reverse("enrollment:declare_start"), {"programm": contract.program.slug})
+    assert response.status_code == 302, response
+    return response.url.split("?")[0] + f"?schritt={step}"
 
 
 def title_of(response) -> str:
@@ -32,23 +36,23 @@ def title_of(response) -> str:
 
 def test_wizard_declares_once_even_when_posted_twice(client, hzv, gp, person):
     client.force_login(person.user)
-    response = client.get(wizard_url(hzv, "person"))
+    response = client.get(wizard_url(client, hzv, "person"))
     assert response.status_code == 200
     assert "Teilnahme möglich" in response.content.decode()
-    response = client.post(wizard_url(hzv, "person"), {"step": "person", "person": person.pk})
-    assert response.url == wizard_url(hzv, "praxis")
-    response = client.get(wizard_url(hzv, "praxis"))
+    response = client.post(wizard_url(client, hzv, "person"), {"step": "person", "person": person.pk})
+    assert response.url == wizard_url(client, hzv, "praxis")
+    response = client.get(wizard_url(client, hzv, "praxis"))
     assert gp.name in response.content.decode()
-    response = client.post(wizard_url(hzv, "praxis"), {"step": "praxis", "provider": gp.pk})
-    assert response.url == wizard_url(hzv, "erklaerung")
-    response = client.get(wizard_url(hzv, "erklaerung"))
+    response = client.post(wizard_url(client, hzv, "praxis"), {"step": "praxis", "provider": gp.pk})
+    assert response.url == wizard_url(client, hzv, "erklaerung")
+    response = client.get(wizard_url(client, hzv, "erklaerung"))
     page = response.content.decode()
     for text in (hzv.declaration_text, hzv.consent_text, hzv.revocation_instruction, "24:00 Uhr"):
         assert text in page
     key = re.search(r'name="idempotency_key" value="([0-9a-f-]+)"', page).group(1)
     data = {"step": "erklaerung", "idempotency_key": key, **dict.fromkeys(ALL_CONSENTS, "on")}
-    first = client.post(wizard_url(hzv, "erklaerung"), data)
-    second = client.post(wizard_url(hzv, "erklaerung"), data)
+    first = client.post(wizard_url(client, hzv, "erklaerung"), data)
+    second = client.post(wizard_url(client, hzv, "erklaerung"), data)
     participation = Participation.objects.get()
     assert first.url == second.url == reverse("enrollment:detail", kwargs={"pk": participation.pk})
     assert participation.provider == gp
@@ -59,12 +63,12 @@ def test_wizard_declares_once_even_when_posted_twice(client, hzv, gp, person):
 
 def test_wizard_missing_confirmation_shows_errors(client, hzv, gp, person):
     client.force_login(person.user)
-    client.post(wizard_url(hzv, "person"), {"step": "person", "person": person.pk})
-    client.post(wizard_url(hzv, "praxis"), {"step": "praxis", "provider": gp.pk})
-    page = client.get(wizard_url(hzv, "erklaerung")).content.decode()
+    client.post(wizard_url(client, hzv, "person"), {"step": "person", "person": person.pk})
+    client.post(wizard_url(client, hzv, "praxis"), {"step": "praxis", "provider": gp.pk})
+    page = client.get(wizard_url(client, hzv, "erklaerung")).content.decode()
     key = re.search(r'name="idempotency_key" value="([0-9a-f-]+)"', page).group(1)
     response = client.post(
-        wizard_url(hzv, "erklaerung"), {"step": "erklaerung", "idempotency_key": key, "declaration": "on"}
+        wizard_url(client, hzv, "erklaerung"), {"step": "erklaerung", "idempotency_key": key, "declaration": "on"}
     )
     assert response.status_code == 200
     assert title_of(response).startswith("Fehler: ")
@@ -74,18 +78,18 @@ def test_wizard_missing_confirmation_shows_errors(client, hzv, gp, person):
 
 def test_wizard_hzv_requires_choosing_a_gp(client, hzv, gp, person):
     client.force_login(person.user)
-    client.post(wizard_url(hzv, "person"), {"step": "person", "person": person.pk})
-    response = client.post(wizard_url(hzv, "praxis"), {"step": "praxis"})
+    client.post(wizard_url(client, hzv, "person"), {"step": "person", "person": person.pk})
+    response = client.post(wizard_url(client, hzv, "praxis"), {"step": "praxis"})
     assert response.status_code == 200
     assert title_of(response).startswith("Fehler: ")
     # Skipping the step is not possible either.
-    assert client.get(wizard_url(hzv, "erklaerung")).url == wizard_url(hzv, "praxis")
+    assert client.get(wizard_url(client, hzv, "erklaerung")).url == wizard_url(client, hzv, "praxis")
 
 
 def test_wizard_provider_list_as_htmx_fragment(client, hzv, gp, person):
     client.force_login(person.user)
-    client.post(wizard_url(hzv, "person"), {"step": "person", "person": person.pk})
-    response = client.get(wizard_url(hzv, "praxis") + "&plz=70173", headers={"HX-Request": "true"})
+    client.post(wizard_url(client, hzv, "person"), {"step": "person", "person": person.pk})
+    response = client.get(wizard_url(client, hzv, "praxis") + "&plz=70173", headers={"HX-Request": "true"})
     body = response.content.decode()
     assert body.lstrip().startswith('<form id="provider-choice"')
     assert gp.name in body and "<html" not in body
@@ -96,15 +100,46 @@ def test_wizard_shows_every_reason_why_not(client, hzv, gp, person):
     hzv.program.min_age = 60
     hzv.program.save()
     client.force_login(person.user)
-    page = client.get(wizard_url(hzv, "person")).content.decode()
+    page = client.get(wizard_url(client, hzv, "person")).content.decode()
     assert "Teilnahme nicht möglich" in page
     assert "das Programm ist erst ab 60 Jahren" in page
     assert 'name="person"' not in page
 
 
 def test_wizard_requires_login(client, hzv):
-    response = client.get(wizard_url(hzv, "person"))
+    response = client.post(reverse("enrollment:declare_start"), {"programm": hzv.program.slug})
     assert response.status_code == 302 and "/konto/anmelden/" in response.url
+    response = client.get(reverse("enrollment:declare", kwargs={"token": "abc"}))
+    assert response.status_code == 302 and "/konto/anmelden/" in response.url
+
+
+def test_wizard_urls_do_not_name_the_program(client, dmp, person):
+    """A wizard path such as /teilnahme/erklaeren/dmp-depression/ would put a diagnosis into the
+    access log next to the client address: the program travels in the POST body only."""
+    client.force_login(person.user)
+    response = client.post(reverse("enrollment:declare_start"), {"programm": dmp.program.slug})
+    url = response.url
+    assert url.startswith("/teilnahme/erklaeren/") and dmp.program.slug not in url
+    assert str(dmp.program.pk) not in url.split("/")[3]
+    page = client.get(url)
+    assert page.status_code == 200 and dmp.program.title in page.content.decode()
+    assert dmp.program.slug not in " ".join(re.findall(r'(?:action|href)="([^"]*)"', page.content.decode()))
+    # the same program keeps its token for the session; another session gets another token
+    assert client.post(reverse("enrollment:declare_start"), {"programm": dmp.program.slug}).url == url
+    other = Client()
+    other.force_login(person.user)
+    assert other.post(reverse("enrollment:declare_start"), {"programm": dmp.program.slug}).url != url
+    # a token of another session (or an outdated one) leads back to the programs, not to a wizard
+    stranger = Client()
+    stranger.force_login(UserFactory())
+    response = stranger.get(url)
+    assert response.status_code == 302 and response.url == reverse("programs:list")
+
+
+def test_wizard_start_answers_a_get_with_the_program_list(client, person):
+    client.force_login(person.user)
+    response = client.get(reverse("enrollment:declare_start"))
+    assert response.status_code == 302 and response.url == reverse("programs:list")
 
 
 # --- representatives and minors ----------------------------------------------------------------
@@ -116,15 +151,15 @@ def test_representative_declares_for_child_under_15(client, aoks, bv):
     child = InsuredPersonFactory(user=None, birth_date=dt.date(timezone.localdate().year - 10, 1, 1))
     LegalRepresentationFactory(representative=parent, represented=child)
     client.force_login(parent.user)
-    page = client.get(wizard_url(bv, "person")).content.decode()
+    page = client.get(wizard_url(client, bv, "person")).content.decode()
     assert f'value="{child.pk}"' in page
-    client.post(wizard_url(bv, "person"), {"step": "person", "person": child.pk})
-    client.post(wizard_url(bv, "praxis"), {"step": "praxis", "provider": ""})
-    page = client.get(wizard_url(bv, "erklaerung")).content.decode()
+    client.post(wizard_url(client, bv, "person"), {"step": "person", "person": child.pk})
+    client.post(wizard_url(client, bv, "praxis"), {"step": "praxis", "provider": ""})
+    page = client.get(wizard_url(client, bv, "erklaerung")).content.decode()
     assert "Sie als gesetzliche Vertretung" in page
     key = re.search(r'name="idempotency_key" value="([0-9a-f-]+)"', page).group(1)
     client.post(
-        wizard_url(bv, "erklaerung"),
+        wizard_url(client, bv, "erklaerung"),
         {"step": "erklaerung", "idempotency_key": key, **dict.fromkeys(ALL_CONSENTS, "on")},
     )
     p = Participation.objects.get()

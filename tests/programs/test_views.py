@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from urllib.parse import quote
 
 import pytest
 from django.urls import reverse
@@ -382,8 +383,8 @@ def test_detail_dmp_can_be_revoked_any_time(client, catalogue):
 
 
 def test_detail_offers_online_enrollment_only_when_possible(client, catalogue):
-    declare = reverse("enrollment:declare", args=["hausarztprogramm-bw"])
-    assert f'href="{declare}"' in detail(client, "hausarztprogramm-bw").content.decode()
+    login = reverse("login") + "?next=" + quote(reverse("programs:detail", args=["hausarztprogramm-bw"]))
+    assert f'href="{login}"' in detail(client, "hausarztprogramm-bw").content.decode()  # anonymous: sign in first
     assert "Online teilnehmen" in text_of(detail(client, "hausarztprogramm-bw"))
     assert "Online teilnehmen" not in text_of(detail(client, "ruecken-aktiv"))
 
