@@ -1,7 +1,7 @@
 """Benchmark of the transparency reports at AOK PLUS scale on PostgreSQL.
 
     .venv/bin/python bench/reports.py            # uses postgres://…/vl_reports_bench
-    DATABASE_URL=postgres://… .venv/bin/python bench/reports.py [--keep-files] [--rows N]
+    DATABASE_URL=postgres://… .venv/bin/python bench/reports.py [--keep-files] [--rows N] [--spread]
 
 Steps (all in one run, so the ratios compare like with like on the same machine):
 1. generate the published AOK PLUS 2023 data as case-level CSV files (14,728,656
@@ -17,7 +17,12 @@ Steps (all in one run, so the ratios compare like with like on the same machine)
    figures (so the benchmark is also the full-scale test of "case level = aggregated");
 5. time computing the report from the rollups (target ≤ 2 s) against aggregating the
    case rows directly, and rendering the PDF;
-6. print the figures and write the "## Transparenzberichte" section of docs/performance.md
+6. with --spread, the pessimistic case of the import: the same lines with the received date
+   moved within the year and the processing time lengthened by up to 30 days, both by the line
+   number, so that far fewer lines are equal — the import stores equal lines once
+   (`Application.cases`), and this shows what it costs when the data give it little to fold
+   (checked: cases = lines, rollups = aggregate of the stored rows);
+7. print the figures and write the "## Transparenzberichte" section of docs/performance.md
    (other sections of that file are left as they are).
 """
 
@@ -88,11 +93,49 @@ def baseline_copy(path: Path) -> float:
     return seconds
 
 
+def write_spread(source: Path, target: Path) -> int:
+    """A pessimistic applications.csv: the same lines with the received date moved within the
+    year and the processing time lengthened by up to 30 days, both by the line number, so that
+    few lines are equal (the figures change; the case count stays). Returns the number of
+    distinct lines."""
+    from datetime import timedelta
+
+    distinct = set()
+    with source.open(encoding="utf-8") as inp, target.open("w", encoding="utf-8") as out:
+        out.write(inp.readline())
+        for i, line in enumerate(inp):
+            received, decided, rest = line.split(";", 2)
+            r = date.fromisoformat(received)
+            moved = r + timedelta(days=(i * 7919) % 365)
+            if moved.year != r.year:
+                moved = date(r.year, 1, 1) + (moved - date(r.year + 1, 1, 1))
+            if decided:
+                days = (date.fromisoformat(decided) - r).days + (i * 104729) % 31
+                new = f"{moved.isoformat()};{(moved + timedelta(days=days)).isoformat()};{rest}"
+            else:
+                new = f"{moved.isoformat()};;{rest}"
+            distinct.add(hash(new))
+            out.write(new)
+    return len(distinct)
+
+
+def import_applications(report_year, path: Path) -> tuple[int, float]:
+    run = import_run_create(
+        report_year=report_year, original_name=str(path), now=timezone.now(), bytes_total=path.stat().st_size
+    )
+    with path.open("rb") as stream:
+        run, seconds = timed(import_run_execute, run=run, now=timezone.now(), stream=stream)
+    if run.status != ImportRun.Status.SUCCEEDED:
+        sys.exit(f"import of {path} failed: {run.message} {run.errors[:5]}")
+    return run.rows_imported, seconds
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, help="smaller run (sample of about N application rows)")
     parser.add_argument("--keep-files", action="store_true", help="reuse generated files from an earlier run")
     parser.add_argument("--no-docs", action="store_true", help="do not write docs/performance.md")
+    parser.add_argument("--spread", action="store_true", help="also import a file with few equal lines (step 6)")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("bench/reports.py needs PostgreSQL (DATABASE_URL=postgres://…)")
@@ -166,9 +209,12 @@ def main() -> None:
         cursor.execute("SELECT count(*) FROM reports_application WHERE report_year_id = %s", [report_year.pk])
         (count,) = cursor.fetchone()
         count_seconds = time.perf_counter() - started
+        cursor.execute("SELECT sum(cases) FROM reports_application WHERE report_year_id = %s", [report_year.pk])
+        (cases,) = cursor.fetchone()
         cursor.execute("SELECT pg_total_relation_size('reports_application')")
         (table_bytes,) = cursor.fetchone()
-    assert count == data.application_count, (count, data.application_count)
+    assert cases == data.application_count, (cases, data.application_count)
+    print(f"stored: {fmt(cases)} cases in {fmt(count)} rows ({fmt(table_bytes / 1e6, 1)} MB with index)")
 
     # 4. rollups = generated cells; report = published figures
     expected = {(c.category, c.branch, c.outcome, c.expert): [c.count, c.days, c.in_time] for c in data.applications}
@@ -197,6 +243,29 @@ def main() -> None:
     print(f"same figures aggregated from the case rows: {fmt(aggregate_seconds, 1)} s")
     print(f"PDF: {pages} pages, {fmt(len(pdf) / 1024)} KiB in {fmt(pdf_seconds, 1)} s")
 
+    # 6. the pessimistic case: few equal lines
+    spread = None
+    if args.spread:
+        spread_csv = directory / "applications_spread.csv"
+        distinct, spread_write = timed(write_spread, applications_csv, spread_csv)
+        print(f"spread file: {fmt(distinct)} distinct lines, written in {fmt(spread_write, 1)} s")
+        spread_copy = baseline_copy(spread_csv)
+        spread_rows, spread_seconds = import_applications(report_year, spread_csv)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*), sum(cases) FROM reports_application WHERE report_year_id = %s", [report_year.pk]
+            )
+            spread_stored, spread_cases = cursor.fetchone()
+        assert spread_cases == spread_rows == data.application_count, (spread_cases, spread_rows)
+        assert rollups.stored_rollups(report_year, rollups.APPLICATIONS) == rollups.aggregate_cases(
+            report_year, rollups.APPLICATIONS
+        ), "spread: rollups differ from the stored rows"
+        spread = (spread_rows, spread_stored, spread_copy, spread_seconds)
+        print(
+            f"spread: import {fmt(spread_seconds, 1)} s = {fmt(spread_seconds / spread_copy, 2)} × plain COPY "
+            f"({fmt(spread_copy, 1)} s) for {fmt(spread_rows)} cases in {fmt(spread_stored)} rows"
+        )
+
     app_rows, app_seconds = import_times["applications.csv"]
     lines = [
         SECTION,
@@ -219,28 +288,35 @@ def main() -> None:
         f"| Import applications.csv (COPY into staging, validate and insert set-wise in SQL, rollups by GROUP BY; all or nothing) | {fmt(app_rows)} | {fmt(app_seconds, 1)} s | {fmt(app_seconds / copy_seconds, 1)} × COPY |",
         f"| Import throughput | | {fmt(app_rows / app_seconds)} rows/s | |",
     ]
+    if spread:
+        spread_rows, spread_stored, spread_copy, spread_seconds = spread
+        lines += [
+            f"| Pessimistic file (--spread: dates and processing times varied by line, {fmt(spread_stored)} distinct lines): plain `COPY` | {fmt(spread_rows)} | {fmt(spread_copy, 1)} s | 1,0 × |",
+            f"| Import of that file | {fmt(spread_rows)} | {fmt(spread_seconds, 1)} s | {fmt(spread_seconds / spread_copy, 1)} × COPY |",
+        ]
     for name in ("remedies.csv", "treatment_errors.csv", "complaints.csv", "base.csv"):
         rows, seconds = import_times[name]
         lines.append(f"| Import {name} | {fmt(rows)} | {fmt(seconds, 2)} s | |")
     lines += [
-        f"| **Baseline**: `SELECT count(*)` over the year's case rows | {fmt(count)} | {fmt(count_seconds, 2)} s | 1,0 × |",
+        f"| **Baseline**: `SELECT count(*)` over the year's case rows | {fmt(count)} rows | {fmt(count_seconds, 2)} s | 1,0 × |",
         f"| Same figures aggregated from the case rows (no rollups) | {fmt(count)} | {fmt(aggregate_seconds, 2)} s | {fmt(aggregate_seconds / count_seconds, 1)} × count(*) |",
         f"| **Report computed from the rollups** (figures + tables; target ≤ 2 s) | {len(expected)} rollup rows | {fmt(compute_seconds * 1000, 1)} ms | {fmt(compute_seconds / count_seconds, 4)} × count(*) |",
         f"| PDF rendering (WeasyPrint, PDF/UA-1, {pages} pages, {fmt(len(pdf) / 1024)} KiB) | | {fmt(pdf_seconds, 1)} s | |",
         "",
-        f"Case table size: {fmt(table_bytes / 1e9, 2)} GB for {fmt(count)} rows (with index). "
+        f"Case table size: {fmt(table_bytes / 1e6, 1)} MB for {fmt(cases)} cases in {fmt(count)} rows (with index). "
         "Checked in the same run: the stored rollups equal the generated cells and the database aggregate of the case rows, "
         "and the report shows the published figures (14.728.656 applications, 95,9 % approved, 18.360 objections, "
         "Widerspruchsquote 0,13 %, 48,9 % success, 12,0 days for Pflegebetten).",
         "",
         "Why it is fast: on PostgreSQL applications.csv is copied as it is (`COPY … FROM STDIN`, CSV) into an unlogged "
-        "staging table with the line numbers; one `INSERT … SELECT` parses and checks the values by joining small lookup "
-        "tables (dates, categories with their branch, outcomes) and inserts the valid rows; when it inserted every staged "
-        "row, one `INSERT … SELECT … GROUP BY` writes the rollups, all in one transaction. Otherwise the transaction is "
-        "rolled back and one query lists every broken line with its number and the Python validator's reason "
-        "(`reports/pgimport.py`; files COPY cannot read, e.g. with blank lines, go through the Python validator). The "
-        "index on the case table's report year is a BRIN index on PostgreSQL (maintaining a B-tree cost more than the "
-        "rest of the insert). The report reads only the rollups, so its cost does not grow with the number of "
+        "staging table; a parallel hash aggregate counts equal lines (cases received and decided on the same days with "
+        "the same codes cannot be told apart, and `Application` stores them once with their number `cases`); one "
+        "`INSERT … SELECT` parses and checks the distinct lines by joining small lookup tables (dates, categories with "
+        "their branch, outcomes) and inserts the valid ones; when they hold every staged line, one `INSERT … SELECT … "
+        "GROUP BY` writes the rollups, all in one transaction. Otherwise the transaction is rolled back, the file is "
+        "staged again with line numbers and one query lists every broken line with its number and the Python "
+        "validator's reason (`reports/pgimport.py`; files COPY cannot read, e.g. with blank lines, go through the "
+        "Python validator). The report reads only the rollups, so its cost does not grow with the number of "
         "applications; the PDF is rendered by the background worker and stored until the data change.",
         "",
     ]

@@ -685,11 +685,20 @@ class _Stage:
         self.rows += len(rows)
 
     def move_into(self, report_year: ReportYear) -> int:
+        """Insert the staged rows; a model with a `cases` column gets identical rows once,
+        with their number (see `Application`)."""
         qn = connection.ops.quote_name
         table = qn(self.model._meta.db_table)
         fk = qn(self.model._meta.get_field("report_year").column)
+        columns = self._columns()
+        if any(f.name == "cases" for f in self.model._meta.concrete_fields):
+            sql = (
+                f"INSERT INTO {table} ({fk}, {columns}, cases)"  # noqa: S608
+                f" SELECT %s, {columns}, count(*) FROM {qn(self.name)} GROUP BY {columns}"
+            )
+        else:
+            sql = f"INSERT INTO {table} ({fk}, {columns}) SELECT %s, {columns} FROM {qn(self.name)}"  # noqa: S608
         with connection.cursor() as cursor:
-            sql = f"INSERT INTO {table} ({fk}, {self._columns()}) SELECT %s, {self._columns()} FROM {qn(self.name)}"  # noqa: S608
             cursor.execute(sql, [report_year.pk])
             return cursor.rowcount
 

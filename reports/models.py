@@ -4,7 +4,8 @@ Three layers, each derived from the one before:
 
 1. Case-level data per fund and year (`Application`, `LegalRemedy`, `TreatmentErrorCase`,
    `Complaint`): anonymous rows, no person identifiers. `Application` is the big table
-   (about 15 million rows per fund and year at AOK PLUS scale), so it stores compact codes.
+   (about 15 million cases per fund and year at AOK PLUS scale), so it stores compact codes
+   and identical cases once, with their number.
 2. Rollups (`ApplicationRollup`, `RemedyRollup`, `TreatmentErrorRollup`, `ComplaintRollup`):
    counts and sums per group, written by `reports.imports` in the same transaction as the
    case rows. Invariant: for every dataset of a `ReportYear`, the rollup rows equal the
@@ -229,9 +230,15 @@ class ReportYear(models.Model):
 class Application(models.Model):
     """One application or bill (Antrag/Rechnung) received in the report year.
 
-    Compact on purpose (≈15 million rows per fund and year). `processing_days` =
+    Compact on purpose (≈15 million cases per fund and year). `processing_days` =
     decided − received in calendar days, stored so rollups need no date arithmetic.
     Invariant: pending ⇔ no decision date ⇔ no processing days.
+
+    One row holds `cases` identical cases: cases received on the same day, decided on the
+    same day, of the same category, branch, outcome and expert flag carry no information
+    that tells them apart (the rows are anonymous), so the import stores them once with
+    their number. AOK PLUS 2023: 14,728,656 cases in about 73,000 rows. Every count over
+    cases is a sum of `cases`, never a count of rows.
     """
 
     # No database-level foreign key: its per-row check would double the time of a
@@ -245,11 +252,13 @@ class Application(models.Model):
     branch = models.CharField(_("Versicherungszweig"), max_length=2, choices=Branch.choices)
     outcome = models.CharField(_("Ergebnis"), max_length=1, choices=Outcome.choices)
     expert_opinion = models.BooleanField(_("mit Gutachten"), default=False)
+    cases = models.PositiveIntegerField(_("Fälle"), default=1)
 
     class Meta:
         verbose_name = _("Antrag/Rechnung")
         verbose_name_plural = _("Anträge und Rechnungen")
         constraints = [
+            models.CheckConstraint(condition=Q(cases__gte=1), name="application_cases_positive"),
             models.CheckConstraint(condition=Q(outcome__in=Outcome.values), name="application_outcome_valid"),
             models.CheckConstraint(condition=Q(branch__in=Branch.values), name="application_branch_valid"),
             models.CheckConstraint(

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import models
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 
 from reports.models import (
     DEADLINE_DAYS,
@@ -153,10 +153,11 @@ def aggregate_cases(report_year: ReportYear, family: Family) -> dict:
             Application.objects.filter(report_year=report_year)
             .values("category", "branch", "outcome", "expert_opinion")
             .annotate(
-                n=Count("pk"),
-                days=Sum("processing_days", default=0),
-                in_time=Count(
-                    "pk",
+                n=Sum("cases"),
+                days=Sum(F("processing_days") * F("cases"), default=0),
+                in_time=Sum(
+                    "cases",
+                    default=0,
                     filter=Q(branch=Branch.KV, processing_days__isnull=False)
                     & (
                         Q(expert_opinion=False, processing_days__lte=DEADLINE_DAYS)

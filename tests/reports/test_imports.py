@@ -12,7 +12,7 @@ from reports import rollups
 from reports.imports import ImportFailed, import_stream
 from reports.models import Application, ApplicationRollup, Complaint, LegalRemedy, ReportYear, TreatmentErrorCase
 from reports.services import report_year_get_or_create
-from tests.fixtures.reports import NOW, import_files
+from tests.fixtures.reports import NOW, application_cases, import_files
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +43,7 @@ def test_import_case_level_applications_writes_rows_and_rollups(year_2023):
         + "2023-12-30;;pflegebeduerftigkeit.erstantrag;PV;pending;1\n",
     )
     assert result.rows == 4
-    assert Application.objects.filter(report_year=year_2023).count() == 4
+    assert application_cases(year_2023) == 4
     stored = rollups.stored_rollups(year_2023, rollups.APPLICATIONS)
     # Pflegebetten: 10 and 49 days; only the first within 21 days
     assert stored[(50, "KV", "A", False)] == [2, 59, 1]
@@ -85,7 +85,7 @@ def test_import_reports_every_broken_row_with_its_line_and_imports_nothing(year_
     assert "zauberei" in messages[4]
     assert "6 Spalten erwartet, 4 gefunden" in messages[8]
     # nothing changed: the earlier import is still there, version unchanged
-    assert Application.objects.filter(report_year=year_2023).count() == 1
+    assert application_cases(year_2023) == 1
     year_2023.refresh_from_db()
     assert year_2023.data_version == version_before
 
@@ -140,7 +140,7 @@ def test_import_rejects_non_utf8(year_2023):
 def test_reimport_replaces_the_dataset_and_bumps_the_version(year_2023):
     _import(year_2023, HEADER + "2023-01-02;2023-01-03;sonstige;KV;approved;0\n" * 3)
     _import(year_2023, HEADER + "2023-01-02;2023-01-05;sonstige;KV;rejected;0\n")
-    assert Application.objects.filter(report_year=year_2023).count() == 1
+    assert application_cases(year_2023) == 1
     assert rollups.stored_rollups(year_2023, rollups.APPLICATIONS) == {(90, "KV", "R", False): [1, 3, 1]}
     year_2023.refresh_from_db()
     assert year_2023.data_version == 2
@@ -186,7 +186,7 @@ def test_case_level_and_aggregated_files_of_the_same_data_roll_up_identically(
     end in the same rollups (the full-scale version of this runs in bench/reports.py)."""
     import_files(year_2023, write_case_level(small_data, tmp_path / "case"))
     import_files(other_fund_2023, write_aggregated(small_data, tmp_path / "agg"))
-    assert Application.objects.filter(report_year=year_2023).count() == small_data.application_count
+    assert application_cases(year_2023) == small_data.application_count
     assert LegalRemedy.objects.filter(report_year=year_2023).exists()
     assert TreatmentErrorCase.objects.filter(report_year=year_2023).count() == small_data.treatment_errors[0]
     assert Complaint.objects.filter(report_year=year_2023).count() == sum(small_data.complaints.values())
@@ -220,7 +220,7 @@ def test_import_reports_progress(year_2023, monkeypatch):
     )
     assert ("read", 2) in phases and ("read", 6) in phases
     assert phases[-1][0] == "done"
-    assert Application.objects.filter(report_year=year_2023).count() == 7
+    assert application_cases(year_2023) == 7
 
 
 def test_application_rollup_counts_match_the_published_totals(plus_2023):

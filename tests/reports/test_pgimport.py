@@ -12,9 +12,9 @@ from django.db import connection
 from devdata.report_generator import write_case_level
 from reports import rollups
 from reports.imports import ImportFailed, import_stream
-from reports.models import Application, ReportYear
+from reports.models import Application, Category, ReportYear
 from reports.services import report_year_get_or_create
-from tests.fixtures.reports import NOW
+from tests.fixtures.reports import NOW, application_cases
 
 pytestmark = [
     pytest.mark.django_db,
@@ -44,8 +44,9 @@ def _run(report_year: ReportYear, data: bytes, *, python: bool):
 def _state(report_year: ReportYear):
     rows = sorted(
         Application.objects.filter(report_year=report_year).values_list(
-            "received", "decided", "processing_days", "category", "branch", "outcome", "expert_opinion"
-        )
+            "received", "decided", "processing_days", "category", "branch", "outcome", "expert_opinion", "cases"
+        ),
+        key=str,
     )
     return rows, rollups.stored_rollups(report_year, rollups.APPLICATIONS)
 
@@ -178,4 +179,43 @@ def test_copy_path_reports_progress_by_bytes_and_phases(years, monkeypatch):
     reads = [percent for phase, percent in seen if phase == "read"]
     assert len(reads) > 3 and reads == sorted(reads) and reads[-1] == 100
     assert [phase for phase, _p in seen if phase != "read"] == ["write", "done"]
-    assert Application.objects.filter(report_year=copy_year).count() == 20
+    assert application_cases(copy_year) == 20
+    assert Application.objects.filter(report_year=copy_year).count() == 1  # 20 equal lines, one row
+
+
+def test_equal_lines_are_one_row_with_their_number_on_both_paths(years):
+    copy_year, python_year = years
+    lines = (
+        ["2023-01-02;2023-01-12;sonstige;KV;approved;0"] * 3
+        + [" 2023-01-02 ;2023-01-12;sonstige;KV;approved;0"]  # the same case once stripped
+        + ["2023-01-02;2023-01-12;sonstige;KV;approved;1"]
+        + ["2023-12-31;;pflege.sonstige;PV;pending;1"] * 2
+    )
+    data = (HEADER + "\n".join(lines) + "\n").encode()
+    copied, _ = _run(copy_year, data, python=False)
+    python, _ = _run(python_year, data, python=True)
+    assert copied.rows == python.rows == 7
+    assert _state(copy_year) == _state(python_year)
+    rows, rollup = _state(copy_year)
+    assert sorted(row[-1] for row in rows) == [1, 2, 4]
+    assert application_cases(copy_year) == 7
+    assert rollup[(Category.SONSTIGE, "KV", "A", False)][:2] == [4, 40]  # four cases, ten days each
+    assert rollups.aggregate_cases(copy_year, rollups.APPLICATIONS) == rollup
+
+
+def test_a_broken_line_among_equal_ones_keeps_its_line_number(years):
+    copy_year, python_year = years
+    good = "2023-01-02;2023-01-12;sonstige;KV;approved;0"
+    lines = (
+        [good] * 5
+        + ["2023-01-02;2023-01-12;sonstige;KV;approvd;0"]
+        + [good] * 5
+        + ["2023-02-30;;sonstige;KV;pending;0"]
+    )
+    data = (HEADER + "\n".join(lines) + "\n").encode()
+    copied, copy_errors = _run(copy_year, data, python=False)
+    _python, python_errors = _run(python_year, data, python=True)
+    assert copied is None
+    assert copy_errors == python_errors
+    assert [line for line, _msg in copy_errors] == [7, 13]
+    assert not Application.objects.exists()
