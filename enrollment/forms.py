@@ -38,6 +38,14 @@ class ProviderChoiceForm(forms.Form):
         error_messages={"required": _("Bitte wählen Sie eine teilnehmende Praxis aus.")},
     )
 
+    confirm_closed = forms.BooleanField(
+        label=_(
+            "Ich weiß, dass diese Praxis derzeit keine neuen Patientinnen und Patienten annimmt, und habe mit ihr "
+            "geklärt, dass sie mich aufnimmt. Ich binde mich für ein Jahr an diese Praxis."
+        ),
+        required=False,
+    )
+
     def __init__(self, *args, providers: list[tuple[Provider, float | None]], required: bool, label=None, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["provider"]
@@ -45,14 +53,34 @@ class ProviderChoiceForm(forms.Form):
             field.label = label
         field.required = required
         choices = []
+        self.closed = set()
         for provider, distance in providers:
             text = f"{provider.name}, {provider.street + ', ' if provider.street else ''}{provider.postal_code} {provider.city}"
             if distance is not None:
                 text += f" ({distance:.1f} km)".replace(".", ",")
+            if not provider.accepts_new_patients:
+                self.closed.add(provider.pk)
+                text += " – " + _("nimmt derzeit keine neuen Patientinnen und Patienten an")
             choices.append((provider.pk, text))
         if not required:
             choices.append(("", _("Keine Auswahl – später bei der Praxis angeben")))
         field.choices = choices
+        #: True when the chosen practice takes no new patients: the page shows the confirmation.
+        self.asks_confirmation = bool(self.data.get("confirm_closed")) or (
+            self.is_bound and str(self.data.get("provider")) in {str(pk) for pk in self.closed}
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("provider") in self.closed and not data.get("confirm_closed"):
+            self.add_error(
+                "confirm_closed",
+                _(
+                    "Diese Praxis nimmt derzeit keine neuen Patientinnen und Patienten an. Bitte bestätigen Sie, "
+                    "dass sie Sie aufnimmt, oder wählen Sie eine andere Praxis."
+                ),
+            )
+        return data
 
 
 class PostalCodeSearchForm(forms.Form):

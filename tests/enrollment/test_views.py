@@ -487,3 +487,48 @@ def test_a_second_extraordinary_cancellation_request_is_refused_before_the_form(
     page = client.get(url).content.decode()
     assert "liegt Ihrer Krankenkasse bereits vor" in page
     assert 'name="reason"' not in page
+
+
+# --- practices that take no new patients ------------------------------------------------------------
+
+
+def test_wizard_marks_a_closed_practice_and_asks_before_binding_to_it(client, hzv, gp, person):
+    gp.accepts_new_patients = False
+    gp.save()
+    client.force_login(person.user)
+    client.post(wizard_url(client, hzv, "person"), {"step": "person", "person": person.pk})
+    page = client.get(wizard_url(client, hzv, "praxis")).content.decode()
+    assert "nimmt derzeit keine neuen Patientinnen und Patienten an" in page
+    assert 'name="confirm_closed"' not in page  # asked only when the practice is chosen
+
+    response = client.post(wizard_url(client, hzv, "praxis"), {"step": "praxis", "provider": gp.pk})
+    assert response.status_code == 200  # not on to the declaration
+    page = response.content.decode()
+    assert title_of(response).startswith("Fehler: ")
+    assert 'name="confirm_closed"' in page and "Bitte bestätigen Sie" in page
+
+    response = client.post(
+        wizard_url(client, hzv, "praxis"), {"step": "praxis", "provider": gp.pk, "confirm_closed": "on"}
+    )
+    assert response.status_code == 302 and response.url == wizard_url(client, hzv, "erklaerung")
+
+
+def test_an_open_practice_needs_no_confirmation(client, hzv, gp, person):
+    client.force_login(person.user)
+    client.post(wizard_url(client, hzv, "person"), {"step": "person", "person": person.pk})
+    response = client.post(wizard_url(client, hzv, "praxis"), {"step": "praxis", "provider": gp.pk})
+    assert response.status_code == 302 and response.url == wizard_url(client, hzv, "erklaerung")
+
+
+def test_doctor_change_to_a_closed_practice_asks_for_confirmation(client, hzv, gp, second_gp, person):
+    second_gp.accepts_new_patients = False
+    second_gp.save()
+    p = declare(hzv, person, provider=gp, now=timezone.now() - dt.timedelta(days=3))
+    client.force_login(person.user)
+    url = reverse("enrollment:doctor_change", kwargs={"pk": p.pk})
+    assert "nimmt derzeit keine neuen Patientinnen und Patienten an" in client.get(url).content.decode()
+    response = client.post(url, {"provider": second_gp.pk, "reason": "moved", "reason_text": ""})
+    assert response.status_code == 200 and 'name="confirm_closed"' in response.content.decode()
+    assert not p.doctor_changes.exists()
+    response = client.post(url, {"provider": second_gp.pk, "reason": "moved", "confirm_closed": "on"})
+    assert response.status_code == 302 and p.doctor_changes.get().decision == "pending"

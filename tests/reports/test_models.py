@@ -15,15 +15,15 @@ pytestmark = pytest.mark.django_db
 
 def test_an_application_row_holds_at_least_one_case(aoks):
     year = report_year_get_or_create(fund=aoks["aok-plus"], year=2023)
-    row = dict(
-        report_year=year,
-        received=dt.date(2023, 1, 2),
-        decided=dt.date(2023, 1, 5),
-        processing_days=3,
-        category=Category.SONSTIGE,
-        branch=Branch.KV,
-        outcome=Outcome.APPROVED,
-    )
+    row = {
+        "report_year": year,
+        "received": dt.date(2023, 1, 2),
+        "decided": dt.date(2023, 1, 5),
+        "processing_days": 3,
+        "category": Category.SONSTIGE,
+        "branch": Branch.KV,
+        "outcome": Outcome.APPROVED,
+    }
     assert Application.objects.create(**row).cases == 1
     with pytest.raises(IntegrityError):
         Application.objects.create(**row, cases=0)
