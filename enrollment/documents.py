@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from enrollment import receipts
 from enrollment.models import DocumentKind, EventReason, IssuedDocument, Participation, ParticipationEvent
+from enrollment.representation import representation_kind, voice_for
 from programs.terms.policy import start_rule_text
 
 #: Which event issues which document.
@@ -55,6 +56,7 @@ def _render(event: ParticipationEvent, kind: str, *, now: dt.datetime) -> bytes:
             state,
             now=now,
             context={
+                "voice": voice_for(p.person, kind=representation_kind(representative=p.signer, represented=p.person)),
                 "deadline": p.revocation_deadline_detail(),
                 "start_rule_text": start_rule_text(p.contract),
                 "status_label": status_label,

@@ -41,6 +41,7 @@ class Eligibility:
     checks: list[Check] = field(default_factory=list)
     expected_start: dt.date | None = None
     signer: str | None = None
+    representation_kind: str | None = None  # set when a representative declares
     inform_representatives: bool = False
     representatives: tuple[InsuredPerson, ...] = ()
 
@@ -249,6 +250,7 @@ def eligibility_for(
         decision = can_declare_for(user, person, on_date=on, self_declaration_age=contract.self_declaration_age)
         result.checks.append(Check("representation", decision.allowed, decision.reason))
         result.signer = decision.signer
+        result.representation_kind = decision.representation_kind
         result.inform_representatives = decision.inform_representatives
         result.representatives = decision.representatives
     result.checks.extend(participation_checks(person, program))

@@ -113,6 +113,21 @@ class DeclarationForm(forms.Form):
         error_messages={"required": _("Bitte bestätigen Sie, dass Sie die Widerrufsbelehrung erhalten haben.")},
     )
 
+    def __init__(self, *args, voice=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if voice is not None:  # a representative declares: the confirmations say for whom
+            self.fields["declaration"].label = _(
+                "Ich habe die Teilnahmeerklärung gelesen und erkläre hiermit als gesetzliche Vertretung die "
+                "Teilnahme %(for_whom)s."
+            ) % {"for_whom": voice.for_me}
+            self.fields["data_transfer"].label = _(
+                "Ich willige als gesetzliche Vertretung in die beschriebene Übermittlung und Verarbeitung der "
+                "Daten %(whose)s ein."
+            ) % {"whose": voice.whose}
+            self.fields["revocation_instruction"].label = _(
+                "Ich habe die Belehrung über das Widerrufsrecht erhalten und gelesen."
+            )
+
     def consents(self) -> dict[str, bool]:
         return {
             name: bool(self.cleaned_data.get(name))

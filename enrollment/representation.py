@@ -36,6 +36,7 @@ class Decision:
     reason: str
     inform_representatives: bool = False
     representatives: tuple[InsuredPerson, ...] = field(default_factory=tuple)
+    representation_kind: str | None = None  # LegalRepresentation.Kind when signer is the representative
 
     def __bool__(self) -> bool:
         return self.allowed
@@ -100,4 +101,55 @@ def can_declare_for(
             None,
             str(_("Die Person ist volljährig; die elterliche Vertretung endet mit dem 18. Geburtstag.")),
         )
-    return Decision(True, Signer.REPRESENTATIVE, str(_("Sie erklären als gesetzliche Vertretung.")))
+    return Decision(
+        True,
+        Signer.REPRESENTATIVE,
+        str(_("Sie erklären als gesetzliche Vertretung.")),
+        representation_kind=representation.kind,
+    )
+
+
+@dataclass(frozen=True)
+class Voice:
+    """How texts name the represented person when a representative declares: a parent speaks
+    of "mein Kind Mia", a guardian of "Mia" (the role is said next to it)."""
+
+    kind: str
+    name: str
+
+    @property
+    def for_you(self) -> str:
+        """Second person, accusative: "für Ihr Kind Mia"."""
+        if self.kind == LegalRepresentation.Kind.PARENT:
+            return str(_("für Ihr Kind %(name)s") % {"name": self.name})
+        return str(_("für %(name)s, deren oder dessen Vormund oder Betreuung Sie sind") % {"name": self.name})
+
+    @property
+    def for_me(self) -> str:
+        """First person, accusative: "für mein Kind Mia"."""
+        if self.kind == LegalRepresentation.Kind.PARENT:
+            return str(_("für mein Kind %(name)s") % {"name": self.name})
+        return str(_("für %(name)s") % {"name": self.name})
+
+    @property
+    def whose(self) -> str:
+        """First person, genitive: "meines Kindes Mia"."""
+        if self.kind == LegalRepresentation.Kind.PARENT:
+            return str(_("meines Kindes %(name)s") % {"name": self.name})
+        return str(_("von %(name)s") % {"name": self.name})
+
+
+def voice_for(person: InsuredPerson, *, kind: str | None) -> Voice | None:
+    """The voice of a representative's texts for `person`; None when the person declares."""
+    return Voice(kind=kind, name=person.first_name) if kind else None
+
+
+def representation_kind(*, representative: InsuredPerson | None, represented: InsuredPerson) -> str | None:
+    """The kind of the representation between the two (any period; for documents)."""
+    if representative is None:
+        return None
+    return (
+        LegalRepresentation.objects.filter(representative=representative, represented=represented)
+        .values_list("kind", flat=True)
+        .first()
+    )

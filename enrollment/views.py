@@ -35,6 +35,7 @@ from enrollment.forms import (
 )
 from enrollment.lifecycle import EnrollmentError
 from enrollment.models import Channel, DocumentKind, Participation, SignerKind
+from enrollment.representation import voice_for
 from programs.models import Program, ProgramType
 from programs.terms.schedule import participation_schedule
 
@@ -229,7 +230,8 @@ def _step_declaration(request: HttpRequest, program: Program, token: str, state:
     if not state.get("key"):
         state["key"] = str(uuid.uuid4())
         request.session[_session_key(token)] = state
-    form = DeclarationForm(_posted(request), initial={"idempotency_key": state["key"]})
+    voice = voice_for(person, kind=result.representation_kind) if result.signer == SignerKind.REPRESENTATIVE else None
+    form = DeclarationForm(_posted(request), initial={"idempotency_key": state["key"]}, voice=voice)
     if request.method == "POST" and form.is_valid():
         try:
             participation = services.participation_declare(
@@ -277,6 +279,7 @@ def _step_declaration(request: HttpRequest, program: Program, token: str, state:
             "eligibility": result,
             "step": 3,
             "signer_is_representative": result.signer == SignerKind.REPRESENTATIVE,
+            "voice": voice,
             "start_rule_text": timeline.start_rule_text(contract),
         },
     )

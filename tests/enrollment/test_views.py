@@ -27,6 +27,14 @@ def wizard_url(client, contract, step):
     return response.url.split("?")[0] + f"?schritt={step}"
 
 
+def pdf_text(content: bytes) -> str:
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    return " ".join(" ".join(page.extract_text() for page in PdfReader(BytesIO(content)).pages).split())
+
+
 def title_of(response) -> str:
     return re.search(r"<title>(.*?)</title>", response.content.decode(), re.S).group(1).strip()
 
@@ -157,6 +165,12 @@ def test_representative_declares_for_child_under_15(client, aoks, bv):
     client.post(wizard_url(client, bv, "praxis"), {"step": "praxis", "provider": ""})
     page = client.get(wizard_url(client, bv, "erklaerung")).content.decode()
     assert "Sie als gesetzliche Vertretung" in page
+    # the page and the confirmations speak in the representative's voice
+    name = child.first_name
+    assert f"als gesetzliche Vertretung für Ihr Kind {name}." in page
+    assert f"erkläre hiermit als gesetzliche Vertretung die Teilnahme für mein Kind {name}." in page
+    assert f"Verarbeitung der Daten meines Kindes {name} ein." in page
+    assert "erkläre hiermit meine Teilnahme" not in page
     key = re.search(r'name="idempotency_key" value="([0-9a-f-]+)"', page).group(1)
     client.post(
         wizard_url(client, bv, "erklaerung"),
@@ -165,6 +179,16 @@ def test_representative_declares_for_child_under_15(client, aoks, bv):
     p = Participation.objects.get()
     assert (p.person, p.signer_kind, p.signer) == (child, "representative", parent)
     assert event_rows(p) == [("", Status.SUBMITTED, EventReason.DECLARED, parent.user, Channel.ONLINE)]
+    receipt = client.get(reverse("enrollment:receipt", kwargs={"pk": p.pk}))
+    assert f"Empfangsbestätigung Ihrer Teilnahmeerklärung für Ihr Kind {name}" in pdf_text(receipt.content)
+
+
+def test_a_person_declaring_for_themselves_reads_the_first_person_texts(client, hzv, gp, person):
+    client.force_login(person.user)
+    client.post(wizard_url(client, hzv, "person"), {"step": "person", "person": person.pk})
+    client.post(wizard_url(client, hzv, "praxis"), {"step": "praxis", "provider": gp.pk})
+    page = client.get(wizard_url(client, hzv, "erklaerung")).content.decode()
+    assert "erkläre hiermit meine Teilnahme" in page and "gesetzliche Vertretung für" not in page
 
 
 def test_child_under_15_cannot_declare_alone(aoks, bv):
