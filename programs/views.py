@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from enrollment.selectors import program_answers, running_program_ids
 from programs.aok import land_name
 from programs.caching import cache_anonymous_page, render_page
-from programs.eligibility import PersonContext, check_eligibility, region_text
+from programs.eligibility import PersonContext, ReasonCode, check_eligibility, region_text
 from programs.forms import CatalogueForm, DeadlineCalculatorForm, PersonForm, PlaceForm, clean_postal_code
 from programs.models import DmpIndication, ProgramType
 from programs.search import MAX_QUERY_LENGTH, parse_query
@@ -329,7 +329,12 @@ def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
     nearby = None
     origin = None
     code = place.code if place is not None else (ctx.postal_code if ctx is not None else "")
-    if code:
+    # Where the program does not apply (region, fund), practices hundreds of kilometres away
+    # would only mislead: the page says why instead of listing them.
+    out_of_area = [
+        r for r in (eligibility.reasons if eligibility else []) if r.code in (ReasonCode.REGION, ReasonCode.FUND)
+    ]
+    if code and not out_of_area:
         origin = postal_code_centroid(code)
         if origin is not None:
             nearby = nearby_providers(
@@ -361,6 +366,7 @@ def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "required_by": list(program.required_by.all()),
         "nearby": nearby,
         "nearby_code": code,
+        "out_of_area": out_of_area,
     }
     return render_page(request, "programs/program_detail.html", context)
 

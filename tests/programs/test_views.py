@@ -512,3 +512,17 @@ def test_german_fallback_texts_are_marked_on_english_pages(client, catalogue):
     assert '<h1 class="kern-heading-x-large" lang="de">CCC Integrativ</h1>' in detail.content.decode()
     german = client.get(LIST, {"q": "Hausarzt"}).content.decode()
     assert 'lang="de">Ihre Hausarztpraxis' not in german
+
+
+def test_detail_for_a_place_outside_the_program_says_so_instead_of_listing_far_practices(client, catalogue):
+    """01067 (Dresden) and the Hausarztprogramm of AOK Baden-Württemberg: practices 400 km away
+    are no answer; the page says why the program does not apply there."""
+    response = detail(client, "hausarztprogramm-bw", plz="01067", alter="40")
+    assert response.context["nearby"] is None
+    page = text_of(response)
+    assert "Für 01067 gilt dieses Programm nicht" in page
+    assert "Deshalb zeigen wir hier keine Praxen an." in page
+    assert "km entfernt" not in page
+    # inside the region the practices are listed as before
+    inside = detail(client, "hausarztprogramm-bw", plz="77716", alter="40")
+    assert inside.context["nearby"].hits and "gilt dieses Programm nicht" not in text_of(inside)
