@@ -556,3 +556,16 @@ def test_doctor_change_to_a_closed_practice_asks_for_confirmation(client, hzv, g
     assert not p.doctor_changes.exists()
     response = client.post(url, {"provider": second_gp.pk, "reason": "moved", "confirm_closed": "on"})
     assert response.status_code == 302 and p.doctor_changes.get().decision == "pending"
+
+
+def test_english_declaration_page_marks_the_german_texts_and_says_which_is_binding(client, hzv, gp, person):
+    client.force_login(person.user)
+    client.post(wizard_url(client, hzv, "person"), {"step": "person", "person": person.pk})
+    client.post(wizard_url(client, hzv, "praxis"), {"step": "praxis", "provider": gp.pk})
+    url = wizard_url(client, hzv, "erklaerung")
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert english.count("only the German text is legally binding") >= 2
+    assert re.search(r'aria-labelledby="declaration-heading" lang="de"', english)
+    assert re.search(r'aria-labelledby="consent-heading" lang="de"', english)
+    german = client.get(url, HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "legally binding" not in german and 'aria-labelledby="declaration-heading" lang="de"' not in german
