@@ -29,8 +29,10 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.core import checks
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import ForeignObjectRel, Model, QuerySet
 from django.http import HttpResponseBadRequest
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from programs.scoping import user_fund_id
@@ -250,8 +252,27 @@ class HostileInputChangeList(ChangeList):
             raise IncorrectLookupParameters(error) from error
 
 
+class CappedCountPaginator(Paginator):
+    """The change lists' paginator: counts at most `cap` + 1 rows (`COUNT(*)` over a `LIMIT`
+    subquery), so a list over a million insured persons never counts them all. Beyond the cap
+    the list says "mehr als 10.000" (templates/admin/pagination.html) and pages through the
+    first ones; a search or a filter narrows it down."""
+
+    cap = 10_000
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list.order_by()[: self.cap + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.cap
+
+
 class TenantAdmin(TenancyMixin, admin.ModelAdmin):
     """Base of every ModelAdmin of the back office; see the module docstring."""
+
+    paginator = CappedCountPaginator
 
     def get_changelist(self, request, **kwargs):
         return HostileInputChangeList
