@@ -6,8 +6,8 @@ The database must hold the regions, the demo data and `generate_volume --program
 --providers 200000 --insured 1000000` (docs/performance.md says how it was built). Steps, all
 in one run so that the figures compare like with like on a shared machine:
 
-1. sign in a clerk of AOK PLUS (`sachbearbeitung.plus`) and the operator (`admin`) with a
-   verified second factor (as the tests do), DEBUG off;
+1. sign in a clerk of AOK PLUS (`sachbearbeitung.plus`), the operator (`betrieb`) and a fund
+   administrator (`kassenadmin.bw`) with a verified second factor (as the tests do), DEBUG off;
 2. request each admin page round-robin for N rounds (interleaved, so load from other processes
    hits every page alike): the dashboard, the change lists of insured persons, participations,
    providers and the access log (plain, searched by KVNR, by name, filtered), a change page;
@@ -68,10 +68,12 @@ def signed_in(username: str) -> Client:
 def pages() -> list[tuple[str, str, str]]:
     """(label, account, url) — ids and search terms are taken from the data."""
     from enrollment.models import InsuredPerson, Participation
+    from providers.models import Provider
 
     person = InsuredPerson.objects.filter(fund__slug="aok-plus").order_by("pk").last()
+    provider_word = Provider.objects.order_by("pk").last().name.split()[-1]
     participation = Participation.objects.filter(contract__fund__slug="aok-plus").order_by("pk").last()
-    clerk, operator = "sachbearbeitung.plus", "admin"
+    clerk, operator, fund_admin = "sachbearbeitung.plus", "betrieb", "kassenadmin.bw"
     rows = [
         ("admin: password change (lightest page)", clerk, "/verwaltung/password_change/"),
         ("dashboard (admin index)", clerk, "/verwaltung/"),
@@ -82,8 +84,13 @@ def pages() -> list[tuple[str, str, str]]:
         ("insured person, change page", clerk, f"/verwaltung/enrollment/insuredperson/{person.pk}/change/"),
         ("participations, list", clerk, "/verwaltung/enrollment/participation/"),
         ("providers, list (200,000, shared)", operator, "/verwaltung/providers/provider/"),
-        ("providers, search by name", operator, "/verwaltung/providers/provider/?q=Praxis"),
-        ("access log, list", clerk, "/verwaltung/backoffice/accesslogentry/"),
+        (
+            f"providers, search by name ({provider_word})",
+            operator,
+            f"/verwaltung/providers/provider/?q={provider_word}",
+        ),
+        ("providers, search 'Praxis' (in most names)", operator, "/verwaltung/providers/provider/?q=Praxis"),
+        ("access log, list", fund_admin, "/verwaltung/backoffice/accesslogentry/"),
     ]
     if participation is not None:
         rows.append(
@@ -112,22 +119,22 @@ def main() -> None:
     insured, providers = InsuredPerson.objects.count(), Provider.objects.count()
     print(f"database {connection.settings_dict['NAME']}: {fmt(insured)} insured persons, {fmt(providers)} providers")
     load_before = os.getloadavg()[0]
-    clients = {name: signed_in(name) for name in ("sachbearbeitung.plus", "admin")}
     plan = pages()
+    clients = {name: signed_in(name) for name in {account for _l, account, _u in plan}}
     times: dict[str, list[float]] = {label: [] for label, _a, _u in plan}
     queries: dict[str, tuple[int, float, str, bool]] = {}
     for label, account, url in plan:  # warm-up, query capture, status check
         with CaptureQueriesContext(connection) as captured:
-            response = clients[account].get(url)
+            response = clients[account].get(url, secure=True)
         if response.status_code != 200:
             sys.exit(f"{label}: HTTP {response.status_code} for {url}")
         slowest = max(captured.captured_queries, key=lambda q: float(q["time"]), default={"time": 0, "sql": ""})
-        full_count = any(COUNT_RE.search(q["sql"]) and " WHERE " not in q["sql"] for q in captured.captured_queries)
+        full_count = any(COUNT_RE.search(q["sql"]) and " LIMIT " not in q["sql"] for q in captured.captured_queries)
         queries[label] = (len(captured), float(slowest["time"]) * 1000, slowest["sql"][:90], full_count)
     for _ in range(args.rounds):
         for label, account, url in plan:
             started = time.perf_counter()
-            clients[account].get(url)
+            clients[account].get(url, secure=True)
             times[label].append((time.perf_counter() - started) * 1000)
     base = statistics.median(times[plan[0][0]])
     lines = [
@@ -139,7 +146,7 @@ def main() -> None:
         f"{args.rounds} interleaved rounds, medians; load average {fmt(load_before, 1)} at the start and "
         f"{fmt(os.getloadavg()[0], 1)} at the end: a shared machine, compare the ratios).",
         "",
-        "| Page | median ms | × lightest page | queries | slowest query ms | full COUNT(*) |",
+        "| Page | median ms | × lightest page | queries | slowest query ms | COUNT without LIMIT |",
         "|---|---:|---:|---:|---:|---|",
     ]
     for label, _account, _url in plan:

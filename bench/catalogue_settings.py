@@ -7,6 +7,8 @@ import tempfile
 
 os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
 os.environ["DEBUG"] = "false"
+# Production settings refuse to start without a mail server; the benchmark sends no mail.
+os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 
 from config.settings import *  # noqa: E402,F403
 

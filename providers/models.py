@@ -63,6 +63,7 @@ class Provider(models.Model):
         indexes = [
             models.Index(fields=["latitude", "longitude"], name="provider_coords"),
             models.Index(fields=["postal_code"], name="provider_plz"),
+            models.Index(fields=["name"], name="provider_name"),  # the admin's ordering
         ]
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=[c.value for c in ProviderKind]), name="provider_kind_valid"),

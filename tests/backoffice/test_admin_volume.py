@@ -52,3 +52,48 @@ def test_list_query_count_does_not_grow_with_the_rows(client, clerk, aoks):
     with CaptureQueriesContext(connection) as many:
         client.get(reverse(LIST))
     assert len(many) == len(few)
+
+
+def _found(client, url_name, term) -> str:
+    """The rows the change list shows for the search (as text; the term itself is echoed
+    elsewhere on the page)."""
+    response = client.get(reverse(url_name), {"q": term})
+    assert response.status_code == 200
+    return " | ".join(f"{obj.pk}:{obj}:{getattr(obj, 'kvnr', '')}" for obj in response.context["cl"].result_list)
+
+
+def test_insured_search_by_kvnr_postal_code_and_name_starts(client, clerk, aoks):
+    anna = InsuredPersonFactory(fund=aoks["aok-bw"], first_name="Anna", last_name="Müllerschön", postal_code="77716")
+    other = InsuredPersonFactory(fund=aoks["aok-bw"], first_name="Bernd", last_name="Schmidt", postal_code="70173")
+    client.force_login(clerk)
+    assert anna.kvnr in _found(client, LIST, anna.kvnr.lower())  # exact KVNR, any case
+    assert other.kvnr not in _found(client, LIST, anna.kvnr)
+    page = _found(client, LIST, "777")
+    assert anna.kvnr in page and other.kvnr not in page
+    page = _found(client, LIST, "müll anna")  # the start of each word, last or first name
+    assert anna.kvnr in page and other.kvnr not in page
+    assert anna.kvnr not in _found(client, LIST, "schön")  # not in the middle of a name
+    assert anna.kvnr not in _found(client, LIST, "müll bernd")
+
+
+def test_insured_search_stays_within_the_clerks_fund(client, clerk, aoks):
+    stranger = InsuredPersonFactory(fund=aoks["aok-plus"], last_name="Fremdkasse")
+    client.force_login(clerk)
+    assert stranger.kvnr not in _found(client, LIST, stranger.kvnr)
+    assert stranger.kvnr not in _found(client, LIST, "Fremdkasse")
+
+
+def test_provider_search_by_number_name_and_place(client, aoks):
+    from django.contrib.auth import get_user_model
+
+    from tests.factories import ProviderFactory
+
+    near = ProviderFactory(name="Praxis Dr. Sonnenschein", city="Haslach", postal_code="77716", lanr="123456601")
+    far = ProviderFactory(name="Praxis Dr. Regen", city="Dresden", postal_code="01067")
+    operator = get_user_model().objects.create_superuser("betrieb-test", "b@example.org", "x")
+    client.force_login(operator)
+    url = "admin:providers_provider_changelist"
+    for term, expected in (("123456601", near), ("sonnen", near), ("Dres", far), ("0106", far)):
+        page = _found(client, url, term)
+        assert expected.name in page, term
+        assert (far if expected is near else near).name not in page, term
