@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from backoffice.models import AccessLogEntry
@@ -83,6 +84,19 @@ def _staff_accounts_of_the_users_fund(qs, user):
     return qs.filter(is_staff=True, is_superuser=False, membership__fund_id=fund_id)
 
 
+class UniqueEmailFormMixin:
+    """One address, one account (unique index, enrollment migration 0171): said at the field
+    instead of a database error. Worded without saying whose account it is."""
+
+    def clean_email(self):
+        email = (self.cleaned_data.get("email") or "").strip()
+        if email and User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).exists():
+            raise ValidationError(
+                _("Diese E-Mail-Adresse kann nicht verwendet werden. Bitte geben Sie eine andere an.")
+            )
+        return email
+
+
 @admin.register(User)
 class StaffAccountAdmin(TenantAdmin, UserAdmin):
     """Superusers manage every account. A fund administrator sees only the staff accounts of
@@ -106,6 +120,12 @@ class StaffAccountAdmin(TenantAdmin, UserAdmin):
         if db_field.name == "groups" and not request.user.is_superuser:
             return Group.objects.filter(name__in=FUND_ROLES)
         return super()._related_choices(db_field, request, queryset)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if "email" not in form.base_fields:
+            return form
+        return type(form.__name__, (UniqueEmailFormMixin, form), {})
 
     def save_model(self, request, obj, form, change):
         if not request.user.is_superuser:

@@ -80,11 +80,19 @@ class EmailAuthenticationForm(AuthenticationForm):
     )
 
     def clean_username(self) -> str:
+        """The account's user name for what was typed: the user name itself, in any letter case,
+        or the account's e-mail address (unique, case-insensitive: a database index)."""
         username = self.cleaned_data["username"].strip()
         if User.objects.filter(username=username).exists():
             return username
         matches = list(User.objects.filter(username__iexact=username).values_list("username", flat=True)[:2])
-        return matches[0] if len(matches) == 1 else username
+        if len(matches) == 1:
+            return matches[0]
+        if "@" in username:
+            by_email = list(User.objects.filter(email__iexact=username).values_list("username", flat=True)[:2])
+            if len(by_email) == 1:
+                return by_email[0]
+        return username
 
 
 class TokenForm(forms.Form):

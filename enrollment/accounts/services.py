@@ -27,6 +27,7 @@ from django.core import signing
 from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
@@ -268,7 +269,9 @@ def _register_locked(
         # or a replayed request) fails like any other invalid code instead of breaking the
         # database constraint `activation_used_after_created`.
         raise RegistrationFailed()
-    if User.objects.filter(username__iexact=email).exists():
+    if User.objects.filter(Q(username__iexact=email) | Q(email__iexact=email)).exists():
+        # One address, one account (also backed by a unique index on lower(email)): two
+        # accounts on one address would both receive that mailbox's password-reset links.
         raise EmailAlreadyUsed()
     validate_password(
         password, user=User(username=email, email=email, first_name=person.first_name, last_name=person.last_name)
