@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "backoffice.context.AuditContextMiddleware",
     "backoffice.access_log.AccessLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the messages: ends idle, too old and signed-out-everywhere sessions with a message.
+    "enrollment.accounts.sessions.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last: turns a lockout flagged during authentication into the German lockout page.
@@ -99,6 +101,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "enrollment.accounts.sessions.context",
             ],
         },
     },
@@ -264,6 +267,12 @@ WEBAUTHN_ALLOWED_ORIGINS = env.list("WEBAUTHN_ALLOWED_ORIGINS", default=[])
 OTP_WEBAUTHN_ALLOWED_ORIGINS = WEBAUTHN_ALLOWED_ORIGINS or ["http://localhost"]  # the helper decides
 
 SESSION_COOKIE_HTTPONLY = True
+# Sessions end after SESSION_IDLE_MINUTES without a request (with a warning that lets the person
+# extend) and SESSION_ABSOLUTE_HOURS after sign-in (enrollment/accounts/sessions.py).
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
+SESSION_ABSOLUTE_HOURS = env.int("SESSION_ABSOLUTE_HOURS", default=12)
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+SESSION_WARNING_SECONDS = env.int("SESSION_WARNING_SECONDS", default=120)
 CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

@@ -14,6 +14,8 @@ app_name = "accounts"
 
 urlpatterns = [
     path("", views.account, name="account"),
+    path("abmelden-ueberall/", views.sign_out_everywhere, name="sign_out_everywhere"),
+    path("sitzung/verlaengern/", views.session_extend, name="session_extend"),
     path("registrieren/", views.register, name="register"),
     path("willkommen/", views.welcome, name="welcome"),
     path("anmelden/code/", views.login_token, name="login_token"),

@@ -9,13 +9,15 @@ from urllib.parse import quote, urlencode
 
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth import login as auth_login
+from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -28,7 +30,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from enrollment.accounts import lockout, second_factor, services
+from enrollment.accounts import lockout, second_factor, services, sessions
 from enrollment.accounts.client_ip import client_ip
 from enrollment.accounts.forms import EmailAuthenticationForm, RegistrationForm, SecondFactorForm, TokenForm
 from enrollment.models import EmailConfirmation
@@ -259,8 +261,32 @@ def account(request: HttpRequest) -> HttpResponse:
             "has_totp": services.totp_device_for(request.user) is not None,
             "confirmation": confirmation,
             "email_confirmed": confirmation is not None and confirmation.is_confirmed,
+            "session_idle_minutes": settings.SESSION_IDLE_MINUTES,
+            "session_absolute_hours": settings.SESSION_ABSOLUTE_HOURS,
         },
     )
+
+
+@login_required
+@require_POST
+def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
+    """Ends every session of the account, this one included."""
+    sessions.sign_out_everywhere(request.user)
+    auth_logout(request)
+    messages.success(request, _("Sie wurden auf allen Geräten abgemeldet."))
+    return redirect("login")
+
+
+@require_POST
+def session_extend(request: HttpRequest) -> HttpResponse:
+    """The warning's "Angemeldet bleiben": a request that moves the idle expiry (the
+    middleware did that already); answers how many seconds remain, or 401 when the session has
+    ended."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"ended": True}, status=401)
+    request.session[sessions.SEEN] = int(time.time())
+    request.session.set_expiry(sessions.idle_seconds())
+    return JsonResponse({"remaining": sessions.idle_seconds()})
 
 
 # --------------------------------------------------------------------------- TOTP

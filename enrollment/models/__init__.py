@@ -5,7 +5,7 @@ confirmation), `participation` (the Teilnahmeerklärung, its lifecycle and event
 locks as fund administrators see them), `links` (account links and legal representations
 recorded by staff), `documents` (receipts and confirmations as issued)."""
 
-from enrollment.models.accounts import ActivationCode, EmailConfirmation
+from enrollment.models.accounts import ActivationCode, EmailConfirmation, SessionEpoch
 from enrollment.models.documents import DocumentAlreadyIssued, DocumentKind, IssuedDocument
 from enrollment.models.links import PersonLinkEvent
 from enrollment.models.participation import (
@@ -29,6 +29,7 @@ from enrollment.models.signin import LoginLockout
 __all__ = [
     "DECLARATION_CHANNELS",
     "ActivationCode",
+    "SessionEpoch",
     "CancellationRequest",
     "Channel",
     "DoctorChangeRequest",

@@ -70,3 +70,20 @@ class EmailConfirmation(models.Model):
     @property
     def is_confirmed(self) -> bool:
         return self.confirmed_at is not None
+
+
+class SessionEpoch(models.Model):
+    """ "Auf allen Geräten abmelden": a session remembers the account's epoch at sign-in and is
+    ended when the epoch has moved on (`enrollment.accounts.sessions`)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="+", verbose_name=_("Konto")
+    )
+    epoch = models.PositiveIntegerField(_("Abmelde-Zähler"), default=0)
+
+    class Meta:
+        verbose_name = _("Sitzungsstand")
+        verbose_name_plural = _("Sitzungsstände")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.epoch}"

@@ -38,3 +38,29 @@ def test_browser_register_with_activation_code(page, live_server, clara, assert_
     page.goto(f"{live_server.url}/konto/")
     assert "Clara Schmidt" in page.content()
     assert_no_axe_violations(page)
+
+
+def test_browser_warns_before_the_idle_timeout_and_lets_the_person_stay(
+    page, live_server, aoks, settings, assert_no_axe_violations
+):
+    from tests.factories import InsuredPersonFactory
+
+    settings.SESSION_IDLE_MINUTES = 1
+    settings.SESSION_WARNING_SECONDS = 56  # the warning comes after 4 seconds
+    person = InsuredPersonFactory()
+    person.user.set_password("Lotse-Browser-2026")
+    person.user.save()
+    page.goto(f"{live_server.url}/konto/anmelden/")
+    page.get_by_label("E-Mail-Adresse oder Benutzername").fill(person.user.username)
+    page.get_by_label("Passwort").fill("Lotse-Browser-2026")
+    page.get_by_role("button", name="Anmelden").click()
+    page.goto(f"{live_server.url}/konto/")
+    assert "ohne Aktivität" in page.content()
+    dialog = page.get_by_role("dialog", name="Ihre Sitzung endet bald")
+    dialog.wait_for(state="visible", timeout=20_000)
+    assert_no_axe_violations(page)
+    page.keyboard.press("Enter")  # the dialog focuses its button: the keyboard alone extends
+    dialog.wait_for(state="hidden", timeout=10_000)
+    assert page.locator("[data-session-status]").text_content() == "Ihre Sitzung wurde verlängert."
+    page.reload()
+    assert "Anmeldung und Sicherheit" in page.content()  # still signed in
