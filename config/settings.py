@@ -137,6 +137,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "enrollment.accounts.passwords.GermanCommonPasswordValidator"},
 ]
 LOGIN_URL = "login"
 # Every staff account and the superuser need a second factor (TOTP or passkey) for /verwaltung/.

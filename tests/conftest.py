@@ -77,3 +77,16 @@ def _fresh_page_cache():
 def _media_in_tmp(settings, tmp_path):
     """Stored documents (receipts, report PDFs) go to a fresh folder per test, never the repository."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in German (the portal's default): a request in English leaves English
+    active in the thread, and a later test's command output came out in English (found with
+    tests/enrollment/accounts/test_views.py before tests/devdata/test_generate_volume.py)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

@@ -7,8 +7,11 @@ Invariants:
 - A code links exactly one account to exactly one insured record, once (`used_at`); the code
   row is locked while it is redeemed, so parallel or repeated submits create one user.
 - A failed registration never says which of KVNR, date of birth or code was wrong, and failures
-  are counted per KVNR and per client IP (cache): after `REGISTRATION_MAX_FAILURES` within
-  `REGISTRATION_WINDOW` further attempts are refused without checking.
+  are counted per KVNR (after `REGISTRATION_MAX_FAILURES` within `REGISTRATION_WINDOW` that
+  KVNR is refused without checking) and per client address with a far higher limit
+  (`REGISTRATION_MAX_FAILURES_PER_CLIENT`: many people share an address behind a proxy or a
+  carrier NAT, and one person's wrong codes must not block another person's right one), in
+  the shared cache (Redis in production).
 - Emails carry no health data: only a link and the fact that an account exists.
 """
 
@@ -45,6 +48,7 @@ CODE_GROUP = 4
 CODE_VALIDITY = timedelta(days=90)
 
 REGISTRATION_MAX_FAILURES = 5
+REGISTRATION_MAX_FAILURES_PER_CLIENT = 50
 REGISTRATION_WINDOW = timedelta(minutes=15)
 
 EMAIL_TOKEN_SALT = "enrollment.accounts.email-confirmation"  # noqa: S105 — a salt, not a secret
@@ -163,16 +167,20 @@ def activation_code_issue(*, person: InsuredPerson, issued_by, now: datetime) ->
 # --------------------------------------------------------------------------- registration throttle
 
 
-def _throttle_keys(kvnr: str, client_ip: str | None) -> list[str]:
-    keys = ["acct-reg:kvnr:" + hashlib.sha256(kvnr.upper().encode()).hexdigest()[:32]]
+def _throttle_keys(kvnr: str, client_ip: str | None) -> dict[str, int]:
+    """Cache key → its limit: one per KVNR, one per client address."""
+    keys = {"acct-reg:kvnr:" + hashlib.sha256(kvnr.upper().encode()).hexdigest()[:32]: REGISTRATION_MAX_FAILURES}
     if client_ip:
-        keys.append("acct-reg:ip:" + hashlib.sha256(client_ip.encode()).hexdigest()[:32])
+        keys["acct-reg:ip:" + hashlib.sha256(client_ip.encode()).hexdigest()[:32]] = (
+            REGISTRATION_MAX_FAILURES_PER_CLIENT
+        )
     return keys
 
 
 def registration_is_throttled(*, kvnr: str, client_ip: str | None) -> bool:
-    counts = cache.get_many(_throttle_keys(kvnr, client_ip))
-    return any(n >= REGISTRATION_MAX_FAILURES for n in counts.values())
+    limits = _throttle_keys(kvnr, client_ip)
+    counts = cache.get_many(list(limits))
+    return any(n >= limits[key] for key, n in counts.items())
 
 
 def _registration_failed(*, kvnr: str, client_ip: str | None) -> None:
@@ -186,7 +194,39 @@ def _registration_failed(*, kvnr: str, client_ip: str | None) -> None:
 
 
 def registration_throttle_reset(*, kvnr: str, client_ip: str | None) -> None:
-    cache.delete_many(_throttle_keys(kvnr, client_ip))
+    """After a success: the KVNR's count starts again (the client's stays: it counts everyone's
+    failures from that address)."""
+    cache.delete_many([key for key in _throttle_keys(kvnr, client_ip) if key.startswith("acct-reg:kvnr:")])
+
+
+# --------------------------------------------------------------------------- password reset limit
+
+PASSWORD_RESET_PER_ADDRESS = 3
+PASSWORD_RESET_PER_CLIENT = 20
+PASSWORD_RESET_WINDOW = timedelta(hours=1)
+
+
+def password_reset_allowed(*, email: str, client_ip: str | None) -> bool:
+    """Counts a reset request per e-mail address and per client address (shared cache) and
+    says whether a mail may go out: at most 3 per address and 20 per client within an hour.
+    The page answers the same either way (no hint whether an account exists)."""
+    timeout = int(PASSWORD_RESET_WINDOW.total_seconds())
+    limits = {
+        "pw-reset:mail:" + hashlib.sha256(_normalize_email(email).encode()).hexdigest()[:32]: PASSWORD_RESET_PER_ADDRESS
+    }
+    if client_ip:
+        limits["pw-reset:ip:" + hashlib.sha256(client_ip.encode()).hexdigest()[:32]] = PASSWORD_RESET_PER_CLIENT
+    allowed = True
+    for key, limit in limits.items():
+        if cache.add(key, 1, timeout):
+            continue
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.add(key, 1, timeout)
+            continue
+        allowed = allowed and count <= limit
+    return allowed
 
 
 # --------------------------------------------------------------------------- registration

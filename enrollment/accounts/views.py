@@ -456,6 +456,13 @@ class PasswordResetView(auth_views.PasswordResetView):
     subject_template_name = "registration/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
 
+    def form_valid(self, form):
+        """Limited per address and per client; over the limit no mail goes out, and the page
+        says the same as always."""
+        if services.password_reset_allowed(email=form.cleaned_data["email"], client_ip=client_ip(self.request)):
+            return super().form_valid(form)
+        return redirect(self.get_success_url())
+
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("accounts:password_reset_complete")

@@ -167,13 +167,27 @@ def test_account_register_rate_limited_per_kvnr(clara):
     assert clara.__class__.objects.get(pk=clara.pk).user is None
 
 
-def test_account_register_rate_limited_per_ip(clara, aoks):
+def test_account_register_rate_limited_per_client_address(clara, aoks, monkeypatch):
+    monkeypatch.setattr(services, "REGISTRATION_MAX_FAILURES_PER_CLIENT", 8)
     code, _ = services.activation_code_issue(person=clara, issued_by=None, now=NOW)
-    for i in range(services.REGISTRATION_MAX_FAILURES):
+    for i in range(8):  # eight different KVNRs tried from one address
         with pytest.raises(services.RegistrationFailed):
-            _register(clara, code, kvnr=f"A12345678{i}")
+            _register(clara, code, kvnr=f"A1234567{i:02d}")
     with pytest.raises(services.RegistrationThrottled):
-        _register(clara, code)  # right data, same IP
+        _register(clara, code)  # right data, same address: enumeration stopped
+
+
+def test_one_persons_wrong_codes_do_not_block_another_persons_right_code(clara, aoks):
+    """Many people share an address (a proxy, a carrier's NAT, a family): the limit per
+    address is far higher than the one per KVNR."""
+    other = InsuredPersonFactory(user=None)
+    code, _ = services.activation_code_issue(person=clara, issued_by=None, now=NOW)
+    for _ in range(services.REGISTRATION_MAX_FAILURES):
+        with pytest.raises(services.RegistrationFailed):
+            _register(other, "WRONG-CODE-XX", email="other@example.org")
+    with pytest.raises(services.RegistrationThrottled):
+        _register(other, "WRONG-CODE-XX", email="other@example.org")  # that KVNR is locked
+    assert _register(clara, code).created  # same address, another person: not blocked
 
 
 def test_account_register_below_limit_still_works(clara):
