@@ -203,6 +203,9 @@ SITE_URL = env("SITE_URL", default="")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Versorgungslotse <noreply@versorgungslotse.example>")
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://versorgungslotse")}
+# New anonymous catalogue pages cached per 10-minute window (programs/caching.py); beyond it pages
+# are answered uncached. Pages are 10-50 kB: 1000 per window keep the cache under ~100 MB.
+CATALOGUE_PAGE_CACHE_MAX_ENTRIES = env.int("CATALOGUE_PAGE_CACHE_MAX_ENTRIES", default=1000)
 
 TASKS = {
     "default": {
