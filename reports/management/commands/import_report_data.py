@@ -84,10 +84,14 @@ class Command(BaseCommand):
                 self.stderr.write(f"{path.name}, Zeile {line}: {message}")
 
         self.stdout.write(f"{path} → {report_year} ({size:,} Bytes)".replace(",", "."))
-        with path.open("rb") as stream:
-            run = services.import_run_execute(
-                run=run, now=timezone.now(), stream=stream, on_progress=on_progress, on_error=on_error
-            )
+        try:
+            with path.open("rb") as stream:
+                run = services.import_run_execute(
+                    run=run, now=timezone.now(), stream=stream, on_progress=on_progress, on_error=on_error
+                )
+        except Exception as exc:  # the run is marked failed with the reason; no traceback for the operator
+            run.refresh_from_db()
+            raise CommandError(f"{path.name}: {run.message or exc}") from exc
         if tty:
             self.stdout.write("")
         if run.status == ImportRun.Status.SUCCEEDED:
