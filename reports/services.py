@@ -5,6 +5,7 @@ Services are keyword-only and take `now=`; views, admin, commands and tasks call
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 from typing import IO
@@ -19,6 +20,9 @@ from reports.imports import ImportFailed, Progress, import_stream
 from reports.models import ImportRun, ReportFile, ReportYear
 
 PROGRESS_WRITE_SECONDS = 1.0
+#: A run "running" for longer than this has lost its process (killed worker, restart): the full
+#: AOK PLUS year (14.7 million rows) imports in about 3 minutes (docs/performance.md).
+IMPORT_RUN_STALE_AFTER = dt.timedelta(hours=6)
 
 logger = logging.getLogger(__name__)
 
@@ -175,6 +179,17 @@ def import_run_execute(
             opened.close()
     run.refresh_from_db()
     return run
+
+
+def import_runs_fail_stale(*, now) -> int:
+    """Mark runs failed whose process died in the middle (they cannot record it themselves);
+    called before every import, by the command and by the worker's task. Returns how many."""
+    stale = ImportRun.objects.filter(status=ImportRun.Status.RUNNING, started_at__lt=now - IMPORT_RUN_STALE_AFTER)
+    return stale.update(
+        status=ImportRun.Status.FAILED,
+        finished_at=now,
+        message=_("Abgebrochen: der Import wurde nicht beendet (Prozess beendet oder Server neu gestartet)."),
+    )
 
 
 def import_run_enqueue(*, run: ImportRun) -> None:

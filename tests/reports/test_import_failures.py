@@ -79,3 +79,28 @@ def test_unexpected_error_with_a_nul_byte_in_its_text_is_still_recorded(aoks, mo
     run.refresh_from_db()
     assert run.status == ImportRun.Status.FAILED and run.finished_at is not None
     assert "unexpected byte \\x00 at offset 17" in run.message
+
+
+def test_a_run_whose_process_died_is_marked_failed_by_the_next_import(aoks, tmp_path):
+    """A worker killed in the middle (OOM, restart) cannot record anything: the next import
+    (command or task) marks runs that have been "running" for longer than IMPORT_RUN_STALE_AFTER."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    report_year = services.report_year_get_or_create(fund=aoks["aok-plus"], year=2023)
+    now = timezone.now()
+    dead = services.import_run_create(report_year=report_year, original_name="dead.csv", now=now)
+    alive = services.import_run_create(report_year=report_year, original_name="alive.csv", now=now)
+    ImportRun.objects.filter(pk=dead.pk).update(status="running", started_at=now - dt.timedelta(hours=7))
+    ImportRun.objects.filter(pk=alive.pk).update(status="running", started_at=now - dt.timedelta(minutes=5))
+
+    path = tmp_path / "applications.csv"
+    path.write_text(HEADER + "2023-01-02;2023-01-03;sonstige;KV;approved;0\n")
+    _command(path)
+
+    dead.refresh_from_db()
+    alive.refresh_from_db()
+    assert dead.status == ImportRun.Status.FAILED and dead.finished_at is not None
+    assert "nicht beendet" in dead.message
+    assert alive.status == ImportRun.Status.RUNNING

@@ -47,6 +47,8 @@ class Command(BaseCommand):
             # the same range as the admin upload; a negative or huge year would fail in the database
             raise CommandError(f"Das Berichtsjahr muss zwischen {MIN_YEAR} und {MAX_YEAR} liegen, nicht {year}.")
         report_year = services.report_year_get_or_create(fund=fund_obj, year=year)
+        if stale := services.import_runs_fail_stale(now=timezone.now()):
+            self.stderr.write(f"{stale} abgebrochene(r) Import(e) als fehlgeschlagen markiert.")
         failed = 0
         for path in files:
             if not path.is_file():
