@@ -58,6 +58,7 @@ def land_name(code: str) -> str:
     name = _LAND_NAME_BY_CODE.get(code)
     return gettext(name) if name else code
 
+
 # Only these are needed to split NRW between two AOKs; import_regions loads all
 # Regierungsbezirke (with the official names) from the Gemeindeverzeichnis.
 NRW_REGIERUNGSBEZIRKE: dict[str, str] = {
