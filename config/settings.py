@@ -123,6 +123,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "transaction_mode": "IMMEDIATE",
         }
     )
+# A read replica of the primary (PostgreSQL streaming replication), used for the reports'
+# reads (config/db_routers.py). In tests it mirrors "default".
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = DATABASES["default"]["CONN_HEALTH_CHECKS"]
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+REPORTS_READ_DATABASE = env("REPORTS_READ_DATABASE", default="replica" if "replica" in DATABASES else "")
+if REPORTS_READ_DATABASE and REPORTS_READ_DATABASE not in DATABASES:
+    raise ImproperlyConfigured(f"REPORTS_READ_DATABASE={REPORTS_READ_DATABASE} is not a database alias.")
+DATABASE_ROUTERS = ["config.db_routers.ReportsReadReplicaRouter"]
 IS_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")
 
 PASSWORD_HASHERS = [
