@@ -4,6 +4,10 @@ Checks the database (a trivial query), the cache (a write and a read) and the ta
 task waiting longer than HEALTH_WORKER_MAX_WAIT seconds: a stuck or missing worker shows up as
 a growing backlog). Answers 200 when all hold, 503 otherwise; the body names each check and
 holds no data about people.
+
+With a read replica for the reports (REPORTS_READ_DATABASE) it is checked too; an unreachable
+replica makes the status "degraded" but keeps the answer 200: only the report pages need it,
+and the load balancer must not take every app server out of service because of it.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import connections
 from django.db.models import Q
 from django.http import JsonResponse
 from django.utils import timezone
@@ -21,10 +25,14 @@ from django.views.decorators.cache import never_cache
 from config.errors import DATABASE_ERRORS
 
 
-def _database() -> str:
+def _select_one(alias: str) -> None:
+    with connections[alias].cursor() as cursor:
+        cursor.execute("SELECT 1")
+
+
+def _database(alias: str = "default") -> str:
     try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
+        _select_one(alias)
         return "ok"
     except DATABASE_ERRORS:
         return "unreachable"
@@ -60,4 +68,10 @@ def healthz(request):
     checks = {"database": _database(), "cache": _cache()}
     checks["worker"] = _worker(timezone.now()) if checks["database"] == "ok" else "unknown"
     healthy = all(value in {"ok", "not used"} for value in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "unhealthy", "checks": checks}, status=200 if healthy else 503)
+    status = "ok" if healthy else "unhealthy"
+    replica = getattr(settings, "REPORTS_READ_DATABASE", "")
+    if replica and replica != "default":
+        checks["replica"] = _database(replica)
+        if healthy and checks["replica"] != "ok":
+            status = "degraded"
+    return JsonResponse({"status": status, "checks": checks}, status=200 if healthy else 503)

@@ -126,6 +126,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "transaction_mode": "IMMEDIATE",
         }
     )
+# A read replica of the primary (PostgreSQL streaming replication), used for the reports'
+# reads (config/db_routers.py). In tests it mirrors "default".
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = DATABASES["default"]["CONN_HEALTH_CHECKS"]
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+REPORTS_READ_DATABASE = env("REPORTS_READ_DATABASE", default="replica" if "replica" in DATABASES else "")
+if REPORTS_READ_DATABASE and REPORTS_READ_DATABASE not in DATABASES:
+    raise ImproperlyConfigured(f"REPORTS_READ_DATABASE={REPORTS_READ_DATABASE} is not a database alias.")
+DATABASE_ROUTERS = ["config.db_routers.ReportsReadReplicaRouter"]
 IS_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")
 
 PASSWORD_HASHERS = [
@@ -207,6 +218,9 @@ SITE_URL = env("SITE_URL", default="")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Versorgungslotse <noreply@versorgungslotse.example>")
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://versorgungslotse")}
+# New anonymous catalogue pages cached per 10-minute window (programs/caching.py); beyond it pages
+# are answered uncached. Pages are 10-50 kB: 1000 per window keep the cache under ~100 MB.
+CATALOGUE_PAGE_CACHE_MAX_ENTRIES = env.int("CATALOGUE_PAGE_CACHE_MAX_ENTRIES", default=1000)
 
 TASKS = {
     "default": {

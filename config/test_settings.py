@@ -17,3 +17,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not memory: the same locking as `make run` (threads in the concurrency tests
     # contend for the write lock exactly as three requests to the dev server do).
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}  # noqa: F405
+
+# A second connection to the test database, standing in for the read replica of the reports
+# (config/db_routers.py). Unused unless a test sets REPORTS_READ_DATABASE = "replica".
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {**DATABASES["default"].get("TEST", {}), "MIRROR": "default"}}  # noqa: F405

@@ -36,6 +36,24 @@ process that saved.
 Each process also keeps the last :data:`LOCAL_ENTRIES` pages in memory in front of the
 shared cache; their keys contain the version too, so they follow the same invalidation.
 
+Bounds
+======
+Without bounds every distinct URL would create an entry (``?x=1``, ``?x=2`` … fill the cache
+with copies of one page). So:
+
+- The key holds a *canonical* query: only the parameters the view reads (``params=`` of the
+  decorator, taken from its form), names sorted, repeated values sorted; anything else is
+  dropped. The view itself is called with that canonical query (``request.GET`` and the
+  query string in ``get_full_path``), so the stored page is exactly the page for the key and
+  never carries a first visitor's extra parameters.
+- A canonical query longer than :data:`MAX_QUERY_STRING` characters is answered uncached
+  (``X-Catalogue-Cache: bypass``).
+- At most ``settings.CATALOGUE_PAGE_CACHE_MAX_ENTRIES`` new entries are written per cache
+  window of :data:`PAGE_TIMEOUT` seconds (a counter in the shared cache, so for all processes
+  together); beyond that pages are rendered and answered uncached (``full``) until the next
+  window, and stored pages keep being served. Entries live one window at most, so the cache
+  holds at most twice that many pages at any time.
+
 Responses carry ``Vary: HX-Request, Cookie, Accept-Language`` for any cache in between.
 ``settings.CATALOGUE_PAGE_CACHE = False`` switches the cache off (the benchmark measures both).
 """
@@ -52,7 +70,7 @@ from functools import wraps
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.utils import timezone
@@ -64,6 +82,11 @@ PAGE_TIMEOUT = 600
 CSRF_PLACEHOLDER = "vl-csrf-placeholder-7f3a"
 NONCE_PLACEHOLDER = "vl-nonce-placeholder-7f3a"
 VARY = ("HX-Request", "Cookie", "Accept-Language")
+#: Longest canonical query string (URL-encoded) that is cached; longer ones are answered uncached.
+MAX_QUERY_STRING = 512
+#: New entries per window (PAGE_TIMEOUT seconds) unless settings.CATALOGUE_PAGE_CACHE_MAX_ENTRIES says otherwise.
+DEFAULT_MAX_ENTRIES = 1000
+ENTRIES_KEY = "catalogue:entries"
 _RENDERING_FOR_CACHE = "_catalogue_render_for_cache"
 
 
@@ -149,16 +172,51 @@ def _cacheable(request: HttpRequest) -> bool:
     return not len(get_messages(request))
 
 
-def page_cache_key(request: HttpRequest) -> str:
-    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+def canonical_query(query: QueryDict, params: tuple[str, ...] | None) -> QueryDict:
+    """The parameters a page reads (all, if ``params`` is None), sorted by name and value."""
+    names = sorted(query if params is None else set(params).intersection(query))
+    canonical = QueryDict(mutable=True)
+    for name in names:
+        canonical.setlist(name, sorted(query.getlist(name)))
+    canonical._mutable = False
+    return canonical
+
+
+def page_cache_key(request: HttpRequest, query: str | None = None) -> str:
+    """The key of a page; ``query`` is its canonical query string (default: the request's)."""
+    full_path = request.get_full_path() if query is None else f"{request.path}?{query}"
+    digest = hashlib.sha256(full_path.encode()).hexdigest()
     htmx = "h" if request.headers.get("HX-Request") == "true" else "p"
     return ":".join(
         ("catalogue:page", catalogue_version(), timezone.localdate().isoformat(), get_language() or "de", htmx, digest)
     )
 
 
-def cache_anonymous_page(view):
-    """Cache the view's 200 responses for anonymous visitors (see module docstring)."""
+def _window() -> int:
+    return int(time.time() // PAGE_TIMEOUT)
+
+
+def _admit_new_entry() -> bool:
+    """Count one more entry in this window (shared by all processes); False once the limit is reached."""
+    limit = getattr(settings, "CATALOGUE_PAGE_CACHE_MAX_ENTRIES", DEFAULT_MAX_ENTRIES)
+    key = f"{ENTRIES_KEY}:{_window()}"
+    cache.add(key, 0, PAGE_TIMEOUT * 2)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, PAGE_TIMEOUT * 2)
+        count = 1
+    return count <= limit
+
+
+def cache_anonymous_page(view=None, *, params: tuple[str, ...] | None = None):
+    """Cache the view's 200 responses for anonymous visitors (see module docstring).
+
+    ``params``: the query parameters the view reads; others are ignored (and hidden from the
+    view). Without it every parameter counts.
+    """
+    if view is None:
+        return lambda view: cache_anonymous_page(view, params=tuple(params) if params is not None else None)
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
@@ -166,30 +224,49 @@ def cache_anonymous_page(view):
             response = view(request, *args, **kwargs)
             patch_vary_headers(response, VARY)
             return response
-        key = page_cache_key(request)
-        entry = _local_get(key)
-        if entry is None:
-            entry = cache.get(key)
-            if entry is not None:
-                _local_set(key, entry)
-        if entry is not None:
-            content, content_type = entry
-            response = HttpResponse(_fill_holes(content, request), content_type=content_type)
-            response["X-Catalogue-Cache"] = "hit"
-        else:
-            setattr(request, _RENDERING_FOR_CACHE, True)
-            try:
-                response = view(request, *args, **kwargs)
-            finally:
-                setattr(request, _RENDERING_FOR_CACHE, False)
-            if response.status_code == 200 and not response.streaming and not response.cookies:
-                entry = (response.content, response["Content-Type"])
-                cache.set(key, entry, PAGE_TIMEOUT)
-                _local_set(key, entry)
-                response["X-Catalogue-Cache"] = "miss"
-            if not response.streaming:
-                response.content = _fill_holes(response.content, request)
+        canonical = canonical_query(request.GET, params)
+        query = canonical.urlencode()
+        if len(query) > MAX_QUERY_STRING:
+            response = view(request, *args, **kwargs)
+            response["X-Catalogue-Cache"] = "bypass"
+            patch_vary_headers(response, VARY)
+            return response
+        original = request.GET, request.META.get("QUERY_STRING", "")
+        request.GET, request.META["QUERY_STRING"] = canonical, query
+        try:
+            response = _cached_view(view, request, page_cache_key(request, query), *args, **kwargs)
+        finally:
+            request.GET, request.META["QUERY_STRING"] = original
         patch_vary_headers(response, VARY)
         return response
 
     return wrapped
+
+
+def _cached_view(view, request: HttpRequest, key: str, *args, **kwargs) -> HttpResponse:
+    entry = _local_get(key)
+    if entry is None:
+        entry = cache.get(key)
+        if entry is not None:
+            _local_set(key, entry)
+    if entry is not None:
+        content, content_type = entry
+        response = HttpResponse(_fill_holes(content, request), content_type=content_type)
+        response["X-Catalogue-Cache"] = "hit"
+        return response
+    setattr(request, _RENDERING_FOR_CACHE, True)
+    try:
+        response = view(request, *args, **kwargs)
+    finally:
+        setattr(request, _RENDERING_FOR_CACHE, False)
+    if response.status_code == 200 and not response.streaming and not response.cookies:
+        if _admit_new_entry():
+            entry = (response.content, response["Content-Type"])
+            cache.set(key, entry, PAGE_TIMEOUT)
+            _local_set(key, entry)
+            response["X-Catalogue-Cache"] = "miss"
+        else:
+            response["X-Catalogue-Cache"] = "full"
+    if not response.streaming:
+        response.content = _fill_holes(response.content, request)
+    return response

@@ -193,7 +193,7 @@ def _result_row(program, labels: dict, detail_query: str, eligibility) -> dict:
 # --- home -------------------------------------------------------------------------------------
 
 
-@cache_anonymous_page
+@cache_anonymous_page(params=(*PlaceForm.base_fields, PlaceForm.ASKED))
 def home(request: HttpRequest) -> HttpResponse:
     """ "Wo wohnen Sie?" → the responsible AOK and its programs there, grouped by type."""
     today = timezone.localdate()
@@ -243,7 +243,7 @@ def home(request: HttpRequest) -> HttpResponse:
 # --- list -------------------------------------------------------------------------------------
 
 
-@cache_anonymous_page
+@cache_anonymous_page(params=(*CatalogueForm.base_fields, "seite"))
 def program_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     funds = funds_list()
@@ -302,7 +302,7 @@ def program_list(request: HttpRequest) -> HttpResponse:
 # --- detail -----------------------------------------------------------------------------------
 
 
-@cache_anonymous_page
+@cache_anonymous_page(params=tuple(PersonForm.base_fields))
 def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
     today = timezone.localdate()
     program = program_for_detail(slug, on=today)
@@ -386,7 +386,7 @@ def _group_by_policy(contracts: list) -> list[list]:
 # --- deadline calculator ----------------------------------------------------------------------
 
 
-@cache_anonymous_page
+@cache_anonymous_page(params=tuple(DeadlineCalculatorForm.base_fields))
 def deadline_calculator(request: HttpRequest) -> HttpResponse:
     """ "Bis wann kann ich widerrufen?" — the revocation deadline with every shifted day."""
     funds = funds_list()

@@ -23,7 +23,7 @@ def _page_number(raw: str | None) -> int:
         return 1
 
 
-@cache_anonymous_page
+@cache_anonymous_page(params=(*ProviderSearchForm.base_fields, "seite"))
 def provider_search(request: HttpRequest) -> HttpResponse:
     """Providers taking part in a program (today), nearest to a PLZ first."""
     today = timezone.localdate()

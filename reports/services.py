@@ -5,10 +5,12 @@ Services are keyword-only and take `now=`; views, admin, commands and tasks call
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
 import time
 from typing import IO
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +20,11 @@ from reports.imports import ImportFailed, Progress, import_stream
 from reports.models import ImportRun, ReportFile, ReportYear
 
 PROGRESS_WRITE_SECONDS = 1.0
+#: A run "running" for longer than this has lost its process (killed worker, restart): the full
+#: AOK PLUS year (14.7 million rows) imports in about 3 minutes (docs/performance.md).
+IMPORT_RUN_STALE_AFTER = dt.timedelta(hours=6)
+
+logger = logging.getLogger(__name__)
 
 
 class ReportError(Exception):
@@ -89,6 +96,25 @@ def import_run_create(
     return run
 
 
+def _storable(text: str) -> str:
+    """PostgreSQL text and jsonb columns hold no NUL character; show it as the escape ``\\x00``."""
+    return text.replace("\x00", "\\x00")
+
+
+def _import_run_fail(*, run_pk: int, message: str, errors: list | None = None, error_count: int = 0) -> None:
+    """Mark the run failed with its reason. Should even that write fail, the run is still
+    marked failed (with a short reason and the details in the log): it never stays "running"."""
+    fields = {"status": ImportRun.Status.FAILED, "finished_at": timezone.now(), "error_count": error_count}
+    try:
+        with transaction.atomic():
+            ImportRun.objects.filter(pk=run_pk).update(**fields, errors=errors or [], message=_storable(message))
+    except DatabaseError:
+        logger.exception("Import run %s: the reason of its failure could not be stored", run_pk)
+        ImportRun.objects.filter(pk=run_pk).update(
+            **fields, errors=[], message=_("Abgebrochen; der Grund ließ sich nicht speichern (siehe Server-Protokoll).")
+        )
+
+
 def import_run_execute(
     *,
     run: ImportRun,
@@ -124,23 +150,18 @@ def import_run_execute(
             dataset=run.dataset or None,
             bytes_total=run.bytes_total,
             on_progress=progress,
-            on_error=on_error,
+            on_error=None if on_error is None else (lambda line, message: on_error(line, _storable(message))),
             now=now,
         )
     except ImportFailed as exc:
-        ImportRun.objects.filter(pk=run.pk).update(
-            status=ImportRun.Status.FAILED,
-            finished_at=timezone.now(),
-            error_count=exc.error_count,
-            errors=[{"line": line, "message": message} for line, message in exc.errors],
+        _import_run_fail(
+            run_pk=run.pk,
             message=exc.message,
+            errors=[{"line": line, "message": _storable(message)} for line, message in exc.errors],
+            error_count=exc.error_count,
         )
     except Exception as exc:
-        ImportRun.objects.filter(pk=run.pk).update(
-            status=ImportRun.Status.FAILED,
-            finished_at=timezone.now(),
-            message=_("Abgebrochen: %(error)s") % {"error": exc},
-        )
+        _import_run_fail(run_pk=run.pk, message=_("Abgebrochen: %(error)s") % {"error": exc})
         raise
     else:
         ImportRun.objects.filter(pk=run.pk).update(
@@ -158,6 +179,17 @@ def import_run_execute(
             opened.close()
     run.refresh_from_db()
     return run
+
+
+def import_runs_fail_stale(*, now) -> int:
+    """Mark runs failed whose process died in the middle (they cannot record it themselves);
+    called before every import, by the command and by the worker's task. Returns how many."""
+    stale = ImportRun.objects.filter(status=ImportRun.Status.RUNNING, started_at__lt=now - IMPORT_RUN_STALE_AFTER)
+    return stale.update(
+        status=ImportRun.Status.FAILED,
+        finished_at=now,
+        message=_("Abgebrochen: der Import wurde nicht beendet (Prozess beendet oder Server neu gestartet)."),
+    )
 
 
 def import_run_enqueue(*, run: ImportRun) -> None:

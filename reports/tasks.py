@@ -67,8 +67,9 @@ def render_report_file(report_file_id: int) -> dict:
 @task
 def run_import(import_run_id: int) -> dict:
     """Import an uploaded CSV file (admin upload) into its report year."""
-    from reports.services import import_run_execute
+    from reports.services import import_run_execute, import_runs_fail_stale
 
+    import_runs_fail_stale(now=timezone.now())
     run = ImportRun.objects.select_related("report_year").get(pk=import_run_id)
     if run.status != ImportRun.Status.QUEUED:
         return {"status": run.status, "skipped": True}

@@ -20,7 +20,15 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 #: Lowest first.
-FLOORS: dict[str, int] = {"legal": 0, "programs": 0, "providers": 1, "enrollment": 2, "reports": 3, "backoffice": 4, "devdata": 5}
+FLOORS: dict[str, int] = {
+    "legal": 0,
+    "programs": 0,
+    "providers": 1,
+    "enrollment": 2,
+    "reports": 3,
+    "backoffice": 4,
+    "devdata": 5,
+}
 
 
 def app_modules() -> Iterator[tuple[str, Path]]:

@@ -47,6 +47,8 @@ class Command(BaseCommand):
             # the same range as the admin upload; a negative or huge year would fail in the database
             raise CommandError(f"Das Berichtsjahr muss zwischen {MIN_YEAR} und {MAX_YEAR} liegen, nicht {year}.")
         report_year = services.report_year_get_or_create(fund=fund_obj, year=year)
+        if stale := services.import_runs_fail_stale(now=timezone.now()):
+            self.stderr.write(f"{stale} abgebrochene(r) Import(e) als fehlgeschlagen markiert.")
         failed = 0
         for path in files:
             if not path.is_file():
@@ -84,10 +86,14 @@ class Command(BaseCommand):
                 self.stderr.write(f"{path.name}, Zeile {line}: {message}")
 
         self.stdout.write(f"{path} → {report_year} ({size:,} Bytes)".replace(",", "."))
-        with path.open("rb") as stream:
-            run = services.import_run_execute(
-                run=run, now=timezone.now(), stream=stream, on_progress=on_progress, on_error=on_error
-            )
+        try:
+            with path.open("rb") as stream:
+                run = services.import_run_execute(
+                    run=run, now=timezone.now(), stream=stream, on_progress=on_progress, on_error=on_error
+                )
+        except Exception as exc:  # the run is marked failed with the reason; no traceback for the operator
+            run.refresh_from_db()
+            raise CommandError(f"{path.name}: {run.message or exc}") from exc
         if tty:
             self.stdout.write("")
         if run.status == ImportRun.Status.SUCCEEDED:
