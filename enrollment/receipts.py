@@ -46,15 +46,16 @@ def receipt_pdf(participation: Participation, *, now: dt.datetime, context: dict
     return html_pdf(html)
 
 
-def html_pdf(html: str) -> bytes:
-    """A tagged PDF (PDF/UA-1) of one of the people's documents, in the receipts' layout."""
+def html_pdf(html: str, *, css: str | None = None, tagged: bool = True) -> bytes:
+    """A PDF of one of the people's documents, in the receipts' layout unless `css` is given;
+    tagged (PDF/UA-1) unless `tagged=False` (print runs, where tagging costs about 30 %)."""
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
     font_config = FontConfiguration()
-    stylesheet = CSS(string=_font_css() + RECEIPT_CSS, font_config=font_config)
+    stylesheet = CSS(string=_font_css() + (RECEIPT_CSS if css is None else css), font_config=font_config)
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
-        stylesheets=[stylesheet], font_config=font_config, pdf_variant="pdf/ua-1"
+        stylesheets=[stylesheet], font_config=font_config, pdf_variant="pdf/ua-1" if tagged else None
     )
 
 
