@@ -7,9 +7,9 @@ Invariants:
 - A letter issued singly is a tagged PDF (PDF/UA-1) of one page, stored as `ActivationLetter.file`.
 - A batch renders all letters of its selection into one PDF (one page per letter, untagged: it
   goes to the print shop). Letters are issued and rendered in chunks; each chunk's codes and
-  letter rows commit before the next chunk starts, and `done` counts the letters so far. A
-  batch that fails part-way can be started again: the new letters supersede the codes of the
-  letters that were never printed (the old rows stay, as superseded).
+  letter rows commit before the chunk is rendered (the database is not held while WeasyPrint
+  works), and `done` counts the persons so far. If a batch fails, the codes it issued never
+  reached a stored PDF: they are revoked at once, and the batch can be started again.
 """
 
 from __future__ import annotations
@@ -32,15 +32,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from enrollment.accounts.services import PersonAlreadyRegistered, activation_code_issue
-from enrollment.models import ActivationLetter, ActivationLetterBatch, InsuredPerson
-from enrollment.receipts import html_pdf
+from enrollment.models import ActivationCode, ActivationLetter, ActivationLetterBatch, InsuredPerson
+from enrollment.receipts import PdfRenderer
 from programs.terms.deadlines import BERLIN
 
 logger = logging.getLogger(__name__)
 
 #: Letters per WeasyPrint run in a batch: big enough to amortise the setup, small enough to keep
 #: memory flat and the progress moving.
-CHUNK_SIZE = 200
+CHUNK_SIZE = 250
 
 
 class LetterError(Exception):
@@ -125,8 +125,11 @@ def letters_html(letters: Iterable[LetterContent], *, fund, now: dt.datetime, re
         )
 
 
-def render_letters(letters: list[LetterContent], *, fund, now: dt.datetime, register_url: str, tagged: bool) -> bytes:
-    return html_pdf(letters_html(letters, fund=fund, now=now, register_url=register_url), css=LETTER_CSS, tagged=tagged)
+def render_letters(
+    letters: list[LetterContent], *, fund, now: dt.datetime, register_url: str, tagged: bool, renderer=None
+) -> bytes:
+    html = letters_html(letters, fund=fund, now=now, register_url=register_url)
+    return (renderer or PdfRenderer(LETTER_CSS))(html, tagged=tagged)
 
 
 # --------------------------------------------------------------------------- a single letter
@@ -237,6 +240,7 @@ def activation_letter_batch_run(
         _set(batch, status=ActivationLetterBatch.Status.RUNNING, started_at=now, total=len(persons), done=0, error="")
     started = time.perf_counter()
     try:
+        renderer = PdfRenderer(LETTER_CSS)
         writer = PdfWriter()
         done = 0
         for start in range(0, len(persons), CHUNK_SIZE):
@@ -250,14 +254,15 @@ def activation_letter_batch_run(
                         continue
                     ActivationLetter.objects.create(code=code, batch=batch, issued_at=now)
                     contents.append(LetterContent(person=person, code=plain, expires_at=code.expires_at))
-                if contents:
-                    pdf = render_letters(
-                        contents, fund=batch.fund, now=now, register_url=batch.portal_url, tagged=False
-                    )
-                    writer.append(PdfReader(io.BytesIO(pdf)))
-                contents.clear()  # drop the plaintext codes as soon as they are on paper
-                done += len(chunk)
-                _set(batch, done=done)
+            # rendered after the commit: the database is not held for the seconds WeasyPrint takes
+            if contents:
+                pdf = render_letters(
+                    contents, fund=batch.fund, now=now, register_url=batch.portal_url, tagged=False, renderer=renderer
+                )
+                writer.append(PdfReader(io.BytesIO(pdf)))
+            contents.clear()  # drop the plaintext codes as soon as they are on paper
+            done += len(chunk)
+            _set(batch, done=done)
             if on_progress is not None:
                 on_progress(done, len(persons))
         out = io.BytesIO()
@@ -274,6 +279,10 @@ def activation_letter_batch_run(
             finished_at=now + dt.timedelta(seconds=time.perf_counter() - started),
         )
     except Exception as exc:
+        # The codes issued so far never reached a stored PDF: nobody can hold them, so they end here.
+        ActivationCode.objects.filter(
+            letter__batch=batch, used_at__isnull=True, superseded_at__isnull=True, revoked_at__isnull=True
+        ).update(revoked_at=now)
         ActivationLetterBatch.objects.filter(pk=batch.pk).update(
             status=ActivationLetterBatch.Status.FAILED,
             # type and frames only: a message could quote the letter's text

@@ -195,3 +195,23 @@ def test_a_batch_of_chosen_persons_keeps_to_the_fund(aoks):
     [text] = pages_of(letters.read_verified(batch))
     assert own.kvnr in text and foreign.kvnr not in text
     assert not ActivationCode.objects.filter(person=foreign).exists()
+
+
+def test_a_failed_batch_revokes_the_codes_it_issued_and_can_run_again(aoks, kreis, monkeypatch):
+    InsuredPersonFactory(fund=aoks["aok-bw"], user=None, gemeinde_id="08111000")
+    batch = letters.activation_letter_batch_create(fund=aoks["aok-bw"], kreis=kreis, created_by=None, now=NOW)
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(letters, "render_letters", broken)
+    with pytest.raises(OSError):
+        letters.activation_letter_batch_run(batch=batch, now=NOW)
+    batch.refresh_from_db()
+    assert batch.status == ActivationLetterBatch.Status.FAILED and "OSError" in batch.error
+    [code] = ActivationCode.objects.all()
+    assert code.revoked_at == NOW
+    monkeypatch.undo()
+    batch = letters.activation_letter_batch_run(batch=batch, now=NOW + dt.timedelta(hours=1))
+    assert batch.status == ActivationLetterBatch.Status.DONE and batch.pages == 1
+    assert ActivationCode.objects.filter(revoked_at__isnull=True, superseded_at__isnull=True).count() == 1
