@@ -93,9 +93,6 @@ def _from_context(context: dict) -> tuple[str, list[Model], str] | None:
         obj = context.get(key)
         if isinstance(obj, Model) and obj._meta.label_lower in PERSON_FIELDS:
             return AccessAction.VIEW, [obj], obj._meta.label_lower
-    issued = context.get("issued")  # activation-code letters
-    if issued:
-        return AccessAction.VIEW, [row["person"] for row in issued], "enrollment.activationcode"
     return None
 
 
