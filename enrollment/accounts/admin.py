@@ -101,7 +101,7 @@ class ActivationLetterAdminMixin:
     def get_readonly_fields(self, request, obj=None):
         return [*super().get_readonly_fields(request, obj), "activation_letters"]
 
-    @admin.display(description=_("Aktivierungsbriefe"))
+    @admin.display(description=gettext_lazy("Aktivierungsbriefe"))
     def activation_letters(self, obj):
         if obj is None or obj.pk is None:
             return "–"
@@ -235,11 +235,11 @@ class ActivationLetterAdminMixin:
 
 
 class KreisBatchForm(forms.Form):
-    fund = forms.ModelChoiceField(queryset=Fund.objects.none(), label=_("Krankenkasse"))
+    fund = forms.ModelChoiceField(queryset=Fund.objects.none(), label=gettext_lazy("Krankenkasse"))
     kreis = forms.CharField(
-        label=_("Kreisschlüssel"),
+        label=gettext_lazy("Kreisschlüssel"),
         max_length=5,
-        help_text=_(
+        help_text=gettext_lazy(
             "Fünf Ziffern, z. B. 08111 für Stuttgart. Briefe gehen an alle Versicherten Ihrer Krankenkasse in diesem Kreis, die noch kein Konto haben."
         ),
     )
@@ -303,7 +303,7 @@ class ActivationLetterBatchAdmin(FundScopedAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.display(description=_("Fortschritt"))
+    @admin.display(description=gettext_lazy("Fortschritt"))
     def progress_display(self, obj):
         return format_html(
             '<progress max="100" value="{}">{} %</progress> {} % ({} / {})',
@@ -314,7 +314,7 @@ class ActivationLetterBatchAdmin(FundScopedAdmin):
             obj.total,
         )
 
-    @admin.display(description=_("PDF"))
+    @admin.display(description=gettext_lazy("PDF"))
     def download(self, obj):
         if obj.pk is None or obj.status != ActivationLetterBatch.Status.DONE:
             return "–"
