@@ -36,13 +36,24 @@ def _base_url(request) -> str:
     return f"{request.scheme}://{request.get_host()}"
 
 
-def pdf_response(data: bytes, filename: str) -> FileResponse:
-    """A stored letter as a download that no cache keeps (it carries a code)."""
+def pdf_response(data: bytes, filename: str, *, record_type: str, persons: dict[int, str]) -> FileResponse:
+    """A stored letter as a download that no cache keeps (it carries a code). `persons` (person
+    id → record id) tells the access log whose data left the admin (`accessed_persons`)."""
     import io
 
     response = FileResponse(io.BytesIO(data), as_attachment=True, filename=filename, content_type="application/pdf")
     add_never_cache_headers(response)
+    response.accessed_persons = (record_type, persons)
     return response
+
+
+def _letter_pdf(letter: ActivationLetter) -> FileResponse:
+    return pdf_response(
+        letters.read_verified(letter),
+        letter.filename,
+        record_type="enrollment.activationletter",
+        persons={letter.code.person_id: str(letter.pk)},
+    )
 
 
 @admin.action(description=gettext_lazy("Aktivierungsbrief erstellen"), permissions=["change"])
@@ -63,7 +74,7 @@ def issue_activation_letters(modeladmin, request, queryset):
         except PersonAlreadyRegistered as exc:
             modeladmin.message_user(request, str(exc), messages.WARNING)
             return None
-        return pdf_response(letters.read_verified(letter), letter.filename)
+        return _letter_pdf(letter)
     if len({p.fund_id for p in persons}) > 1:
         modeladmin.message_user(request, _("Eine Serie enthält nur Versicherte einer Krankenkasse."), messages.ERROR)
         return None
@@ -204,12 +215,12 @@ class ActivationLetterAdminMixin:
         except PersonAlreadyRegistered as exc:
             self.message_user(request, str(exc), messages.WARNING)
             return self._to_person(obj)
-        return pdf_response(letters.read_verified(letter), letter.filename)
+        return _letter_pdf(letter)
 
     def letter_pdf_view(self, request, pk: int, letter_id: int):
         obj = self._letter_person_or_404(request, pk)
         letter = get_object_or_404(ActivationLetter, pk=letter_id, code__person=obj, batch__isnull=True)
-        return pdf_response(letters.read_verified(letter), letter.filename)
+        return _letter_pdf(letter)
 
     def code_revoke_view(self, request, pk: int, code_id: int):
         obj = self._letter_person_or_404(request, pk)
@@ -332,7 +343,13 @@ class ActivationLetterBatchAdmin(FundScopedAdmin):
         if not self.has_view_permission(request):
             raise Http404
         batch = get_object_or_404(self.get_queryset(request), pk=pk, status=ActivationLetterBatch.Status.DONE)
-        return pdf_response(letters.read_verified(batch), batch.filename)
+        person_ids = ActivationLetter.objects.filter(batch=batch).values_list("code__person_id", flat=True)
+        return pdf_response(
+            letters.read_verified(batch),
+            batch.filename,
+            record_type="enrollment.activationletterbatch",
+            persons=dict.fromkeys(person_ids, str(batch.pk)),
+        )
 
     def add_view(self, request, form_url="", extra_context=None):
         if not self.has_add_permission(request):

@@ -59,6 +59,10 @@ def test_action_for_one_person_downloads_the_stored_letter(client, aoks):
     assert code not in page and code.replace("-", "") not in page
     again = client.get(reverse("admin:enrollment_insuredperson_letter_pdf", args=[person.pk, letter.pk]))
     assert b"".join(again.streaming_content) == pdf  # as issued, not rendered again
+    from backoffice.models import AccessLogEntry
+
+    logged = AccessLogEntry.objects.filter(person=person, record_type="enrollment.activationletter")
+    assert logged.count() == 2 and logged.first().record_id == str(letter.pk)  # issue and download
 
 
 def test_action_is_scoped_to_the_clerks_fund(client, aoks):
@@ -152,6 +156,11 @@ def test_batch_form_for_a_kreis_and_its_download_only_for_the_fund(client, aoks,
     url = reverse("admin:enrollment_activationletterbatch_pdf", args=[batch.pk])
     pages = _text(b"".join(client.get(url).streaming_content))
     assert len(pages) == len(members)
+    from backoffice.models import AccessLogEntry
+
+    assert set(
+        AccessLogEntry.objects.filter(record_type="enrollment.activationletterbatch").values_list("person", flat=True)
+    ) == {m.pk for m in members}
     client.force_login(_staff(aoks["aok-plus"], "view_activationletterbatch", "add_activationletterbatch"))
     assert client.get(url).status_code == 404
     assert client.get(reverse("admin:enrollment_activationletterbatch_change", args=[batch.pk])).status_code in (
