@@ -61,6 +61,7 @@ class BatchNotStartable(LetterError):
 #: fold marks at 105 and 210 mm, punch mark at 148.5 mm.
 LETTER_CSS = """
 @page { size: A4; margin: 0; }
+body { margin: 0; }
 html { font-family: 'Fira Sans', sans-serif; font-size: 10.5pt; line-height: 1.35; color: #000; }
 .letter { position: relative; width: 210mm; height: 297mm; overflow: hidden; }
 .letter + .letter { break-before: page; }

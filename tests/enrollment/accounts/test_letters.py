@@ -215,3 +215,45 @@ def test_a_failed_batch_revokes_the_codes_it_issued_and_can_run_again(aoks, krei
     batch = letters.activation_letter_batch_run(batch=batch, now=NOW + dt.timedelta(hours=1))
     assert batch.status == ActivationLetterBatch.Status.DONE and batch.pages == 1
     assert ActivationCode.objects.filter(revoked_at__isnull=True, superseded_at__isnull=True).count() == 1
+
+
+def _positions(pdf: bytes) -> dict[str, tuple[float, float, float]]:
+    """text → (x mm from the left, baseline y mm from the top, font size pt) on the first page."""
+    page = PdfReader(io.BytesIO(pdf)).pages[0]
+    height = float(page.mediabox.height)
+    found: dict[str, tuple[float, float, float]] = {}
+
+    def visit(text, cm, tm, _font, size):
+        if text.strip():
+            x = cm[0] * tm[4] + cm[2] * tm[5] + cm[4]
+            y = cm[1] * tm[4] + cm[3] * tm[5] + cm[5]
+            mm = 25.4 / 72
+            found.setdefault(text.strip(), (x * mm, (height - y) * mm, size * cm[0] * tm[0]))
+
+    page.extract_text(visitor_text=visit)
+    return found
+
+
+def test_the_letter_follows_din_5008_form_b(clara, aoks):
+    fund = aoks["aok-bw"]
+    fund.postal_address = "Musterstraße 1, 70173 Stuttgart"
+    fund.save(update_fields=["postal_address"])
+    clara.refresh_from_db()
+    letter = letters.activation_letter_issue(person=clara, issued_by=None, now=NOW)
+    pdf = letters.read_verified(letter)
+    page = PdfReader(io.BytesIO(pdf)).pages[0]
+    assert (
+        round(float(page.mediabox.width) * 25.4 / 72) == 210 and round(float(page.mediabox.height) * 25.4 / 72) == 297
+    )
+    at = _positions(pdf)
+    window_left, window_right, window_top, window_bottom = 20, 105, 45, 90
+    sender = next(key for key in at if key.startswith("AOK Baden-Württemberg · Musterstraße 1"))
+    x, y, size = at[sender]
+    assert window_left <= x < window_right and window_top < y <= window_top + 17.7 and size <= 8
+    for line in ("Clara Schmidt", clara.street, "70173 Stuttgart"):
+        x, y, _size = at[line]
+        assert window_left <= x < window_right and window_top + 17.7 < y <= window_bottom, line
+    x, y, _size = at[clara.kvnr]  # information block
+    assert x >= 125 and y < 98.5
+    code = next(key for key in at if CODE_RE.fullmatch(key))
+    assert at[code][1] > 98.5 and at[code][2] >= 20  # below the fold-out zone, in large letters
