@@ -8,9 +8,10 @@ Steps: a fresh database (SQLite file in a temporary folder unless DATABASE_URL i
 database must be empty), migrations, the AOKs, one Kreis with one Gemeinde and N insured
 persons of AOK Baden-Württemberg without an account; then the body of the worker's task
 (`activation_letter_batch_run`) times issuing N codes, rendering the letters (WeasyPrint,
-chunks of `CHUNK_SIZE`) and merging them into one PDF. Prints seconds, pages per second (wall clock and CPU time of the process: on a shared machine
-the wall clock depends on the neighbours), the file size and the peak memory. Also times one single (tagged) letter. The PDF
-is written to the temporary folder; no code is printed.
+chunks of `CHUNK_SIZE`) and merging them into one PDF. Prints seconds and pages per second
+(wall clock, and CPU time of the process: on a shared machine the wall clock depends on the
+neighbours), the file size and the peak memory; also times one single (tagged) letter. The
+PDF is written to the temporary folder; no code is printed.
 """
 
 from __future__ import annotations

@@ -294,7 +294,3 @@ def activation_letter_batch_run(
     batch.refresh_from_db()
     logger.info("activation letter batch %s: %s letters, %s pages", batch.pk, batch.done, batch.pages)
     return batch
-
-
-def letters_of(person: InsuredPerson):
-    return ActivationLetter.objects.filter(code__person=person).select_related("code", "batch")
