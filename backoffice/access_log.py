@@ -1,7 +1,8 @@
 """The access log: which staff member saw which insured person's data, when, and how.
 
-`AccessLogMiddleware` looks at the admin's responses (template context and autocomplete
-answers) and writes one `AccessLogEntry` per person shown, in one insert per page. It
+`AccessLogMiddleware` looks at the admin's responses (template context, autocomplete
+answers, and downloads that name their persons in `response.accessed_persons`, e.g.
+activation letters) and writes one `AccessLogEntry` per person shown, in one insert per page. It
 knows the models that carry persons (`PERSON_FIELDS`), not the admin classes, so every
 page of these models is covered — including pages added later.
 """
@@ -93,9 +94,6 @@ def _from_context(context: dict) -> tuple[str, list[Model], str] | None:
         obj = context.get(key)
         if isinstance(obj, Model) and obj._meta.label_lower in PERSON_FIELDS:
             return AccessAction.VIEW, [obj], obj._meta.label_lower
-    issued = context.get("issued")  # activation-code letters
-    if issued:
-        return AccessAction.VIEW, [row["person"] for row in issued], "enrollment.activationcode"
     return None
 
 
@@ -129,6 +127,17 @@ class AccessLogMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
+        accessed = getattr(response, "accessed_persons", None)  # downloads, e.g. activation letters
+        if accessed and response.status_code == 200 and self._is_admin(request):
+            record_type, persons = accessed
+            log_access(
+                user=request.user,
+                person_ids=list(persons),
+                action=AccessAction.VIEW,
+                record_type=record_type,
+                record_ids=persons,
+                path=request.path,
+            )
         if (
             response.status_code == 200
             and getattr(request, "resolver_match", None) is not None

@@ -76,6 +76,7 @@ ENROLLMENT = Role(
         "enrollment.doctorchangerequest": ("view", "change"),
         "enrollment.cancellationrequest": ("view", "change"),
         "enrollment.activationcode": ("view", "add"),
+        "enrollment.activationletterbatch": ("view", "add"),
         "enrollment.personlinkevent": VIEW,
     },
     # Linking an account to a person and recording a legal representation (enrollment.services.links).

@@ -1,8 +1,9 @@
 """Demo activation codes, printed by the seed command.
 
 Codes are stored hashed, so they cannot be printed again: every seed run issues a fresh code per
-demo person, which (by `activation_code_issue`) deletes the older unused one — in effect there is
-always exactly one valid demo code per person. Persons that already have an account are skipped.
+demo person, which (by `activation_code_issue`) marks the older open one superseded — in effect
+there is always exactly one valid demo code per person. (Demo data only: real codes are printed
+into letters by `enrollment.accounts.letters` and never shown elsewhere.) Persons that already have an account are skipped.
 The persons are those with "activation_code" in the one list `devdata.data.accounts.INSURED`.
 """
 

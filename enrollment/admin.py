@@ -18,7 +18,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from enrollment import services
-from enrollment.accounts.admin import issue_activation_codes
+from enrollment.accounts.admin import ActivationLetterAdminMixin, issue_activation_letters, revoke_activation_codes
 from enrollment.admin_display import consents_text, event_data_text
 from enrollment.admin_links import AccountLinkAdminMixin, LegalRepresentationAdminBase, RepresentationInline
 from enrollment.forms import (
@@ -48,7 +48,7 @@ from programs.terms.deadlines import BERLIN
 
 
 @admin.register(InsuredPerson)
-class InsuredPersonAdmin(AccountLinkAdminMixin, FundScopedAdmin):
+class InsuredPersonAdmin(ActivationLetterAdminMixin, AccountLinkAdminMixin, FundScopedAdmin):
     list_display = ["kvnr", "last_name", "first_name", "birth_date", "postal_code", "city", "fund"]
     list_select_related = ["fund"]
     search_fields = ["kvnr", "last_name", "first_name", "postal_code"]
@@ -59,7 +59,7 @@ class InsuredPersonAdmin(AccountLinkAdminMixin, FundScopedAdmin):
     raw_id_fields = ["gemeinde"]
     inlines = [RepresentationInline]
     show_full_result_count = False
-    actions = [issue_activation_codes]
+    actions = [issue_activation_letters, revoke_activation_codes]
 
     def get_search_results(self, request, queryset, search_term):
         """Indexed at a million rows (docs/back-office.md): a KVNR is looked up exactly, digits

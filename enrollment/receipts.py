@@ -46,16 +46,29 @@ def receipt_pdf(participation: Participation, *, now: dt.datetime, context: dict
     return html_pdf(html)
 
 
-def html_pdf(html: str) -> bytes:
-    """A tagged PDF (PDF/UA-1) of one of the people's documents, in the receipts' layout."""
-    from weasyprint import CSS, HTML
-    from weasyprint.text.fonts import FontConfiguration
+class PdfRenderer:
+    """One font configuration and stylesheet for many PDFs: loading the fonts costs about as much
+    as laying out a hundred simple pages, so a batch renders all its chunks with one renderer."""
 
-    font_config = FontConfiguration()
-    stylesheet = CSS(string=_font_css() + RECEIPT_CSS, font_config=font_config)
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
-        stylesheets=[stylesheet], font_config=font_config, pdf_variant="pdf/ua-1"
-    )
+    def __init__(self, css: str | None = None):
+        from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
+
+        self.font_config = FontConfiguration()
+        self.stylesheet = CSS(string=_font_css() + (RECEIPT_CSS if css is None else css), font_config=self.font_config)
+
+    def __call__(self, html: str, *, tagged: bool = True) -> bytes:
+        from weasyprint import HTML
+
+        return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
+            stylesheets=[self.stylesheet], font_config=self.font_config, pdf_variant="pdf/ua-1" if tagged else None
+        )
+
+
+def html_pdf(html: str, *, css: str | None = None, tagged: bool = True) -> bytes:
+    """A PDF of one of the people's documents, in the receipts' layout unless `css` is given;
+    tagged (PDF/UA-1) unless `tagged=False` (print runs, where tagging costs about 30 %)."""
+    return PdfRenderer(css)(html, tagged=tagged)
 
 
 RECEIPT_CSS = """

@@ -12,3 +12,19 @@ def issue_document(event_id: int) -> int:
     from enrollment.models import ParticipationEvent
 
     return document_for_event(ParticipationEvent.objects.get(pk=event_id)).pk
+
+
+@task()
+def issue_activation_letter_batch(batch_id: int) -> dict:
+    """Issue and render the letters of one batch (a finished batch is left alone)."""
+    from django.utils import timezone
+
+    from enrollment.accounts.letters import BatchNotStartable, activation_letter_batch_run
+    from enrollment.models import ActivationLetterBatch
+
+    batch = ActivationLetterBatch.objects.get(pk=batch_id)
+    try:
+        batch = activation_letter_batch_run(batch=batch, now=timezone.now())
+    except BatchNotStartable:
+        return {"status": batch.status, "skipped": True}
+    return {"status": batch.status, "letters": batch.done, "pages": batch.pages}

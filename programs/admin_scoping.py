@@ -63,6 +63,7 @@ RELATED_ONLY: dict[str, str] = {
     "programs.fundregion": "fund",
     "enrollment.participationevent": "participation__contract__fund",
     "enrollment.activationcode": "person__fund",
+    "enrollment.activationletter": "code__person__fund",
     "programs.postalcodegemeinde": SHARED,
     "auth.permission": OPERATOR_ONLY,
     "contenttypes.contenttype": OPERATOR_ONLY,

@@ -152,6 +152,12 @@ class Fund(models.Model):
         Land, on_delete=models.PROTECT, related_name="seated_funds", verbose_name=_("Sitz (Land)")
     )
     website = models.URLField(_("Website"), blank=True)
+    postal_address = models.CharField(
+        _("Postanschrift"),
+        max_length=200,
+        blank=True,
+        help_text=_("Eine Zeile, z. B. „Musterstraße 1, 70173 Stuttgart“; steht in der Absenderzeile der Briefe."),
+    )
 
     class Meta:
         verbose_name = _("Krankenkasse")
@@ -163,6 +169,11 @@ class Fund(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def sender_line(self) -> str:
+        """The return-address line of a letter in the window field (DIN 5008)."""
+        return " · ".join(part for part in (self.name, self.postal_address.replace(", ", " · ")) if part)
 
 
 class FundRegion(models.Model):

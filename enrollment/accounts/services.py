@@ -1,9 +1,11 @@
 """State changes of insured accounts: activation codes, registration, email confirmation, TOTP.
 
 Invariants:
-- An activation code exists in plaintext only in the return value of `activation_code_issue`
-  (for the letter); the database holds an HMAC-SHA256 of it keyed with SECRET_KEY.
-- At most one unused code per person is valid: issuing a new one deletes older unused ones.
+- An activation code exists in plaintext only in the return value of `activation_code_issue`,
+  which `enrollment.accounts.letters` prints into the letter and forgets; the database holds an
+  HMAC-SHA256 of it keyed with SECRET_KEY. It is never logged.
+- At most one code per person is open: issuing a new one marks older open ones superseded
+  (kept on record); staff can revoke an open code. Only an open, unexpired code redeems.
 - A code links exactly one account to exactly one insured record, once (`used_at`); the code
   row is locked while it is redeemed, so parallel or repeated submits create one user.
 - A failed registration never says which of KVNR, date of birth or code was wrong, and failures
@@ -87,6 +89,11 @@ class RegistrationThrottled(AccountError):
         )
 
 
+class CodeNotRevocable(AccountError):
+    def default_message(self) -> str:
+        return _("Dieser Aktivierungscode ist nicht mehr gültig und kann nicht widerrufen werden.")
+
+
 class EmailAlreadyUsed(AccountError):
     def default_message(self) -> str:
         return _("Für diese E-Mail-Adresse besteht bereits ein Konto. Bitte melden Sie sich an.")
@@ -140,12 +147,16 @@ def _new_code() -> str:
 
 
 def activation_code_issue(*, person: InsuredPerson, issued_by, now: datetime) -> tuple[str, ActivationCode]:
-    """Create a code for `person`, valid for 90 days; older unused codes of the person stop
-    working (the newest letter counts). Returns the formatted plaintext — shown once, never stored."""
+    """Create a code for `person`, valid for 90 days; older open codes of the person are marked
+    superseded (the newest letter counts, the old rows stay on record). Returns the formatted
+    plaintext — for the letter only, never stored or logged. Letters are issued through
+    `enrollment.accounts.letters`, which calls this inside its transaction."""
     with transaction.atomic():
         if InsuredPerson.objects.select_for_update().get(pk=person.pk).user_id is not None:
             raise PersonAlreadyRegistered()
-        ActivationCode.objects.filter(person=person, used_at__isnull=True).delete()
+        ActivationCode.objects.filter(
+            person=person, used_at__isnull=True, superseded_at__isnull=True, revoked_at__isnull=True
+        ).update(superseded_at=now)
         for _attempt in range(5):
             plain = _new_code()
             try:
@@ -162,6 +173,19 @@ def activation_code_issue(*, person: InsuredPerson, issued_by, now: datetime) ->
             logger.info("activation code issued for person %s by %s", person.pk, getattr(issued_by, "pk", None))
             return activation_code_format(plain), code
     raise RuntimeError("could not generate a unique activation code")
+
+
+def activation_code_revoke(*, code: ActivationCode, by, now: datetime) -> ActivationCode:
+    """Staff revoke an open code (e.g. a letter went astray); the row stays as revoked."""
+    with transaction.atomic():
+        code = ActivationCode.objects.select_for_update().get(pk=code.pk)
+        if not code.can_revoke(now=now) or now < code.created_at:
+            raise CodeNotRevocable()
+        code.revoked_at = now
+        code.revoked_by = by if getattr(by, "pk", None) else None
+        code.save(update_fields=["revoked_at", "revoked_by"])
+    logger.info("activation code %s revoked by %s", code.pk, getattr(by, "pk", None))
+    return code
 
 
 # --------------------------------------------------------------------------- registration throttle
@@ -304,10 +328,10 @@ def _register_locked(
         if existing is not None and existing.username == email and existing.check_password(password):
             return Registration(user=existing, person=person, created=False)
         raise RegistrationFailed()
-    if not (code.created_at <= now < code.expires_at) or person.user_id is not None:
-        # A code is valid from its issue to its expiry; `now` before the issue (a skewed clock
-        # or a replayed request) fails like any other invalid code instead of breaking the
-        # database constraint `activation_used_after_created`.
+    if not code.is_redeemable(now=now) or person.user_id is not None:
+        # A code is valid from its issue to its expiry unless superseded or revoked; `now`
+        # before the issue (a skewed clock or a replayed request) fails like any other invalid
+        # code instead of breaking the database constraint `activation_used_after_created`.
         raise RegistrationFailed()
     if User.objects.filter(Q(username__iexact=email) | Q(email__iexact=email)).exists():
         # One address, one account (also backed by a unique index on lower(email)): two

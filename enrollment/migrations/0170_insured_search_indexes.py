@@ -24,6 +24,6 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("enrollment", "0008_german_field_labels")]
+    dependencies = [("enrollment", "0140_activation_letters")]
 
     operations = [migrations.RunPython(create, drop)]

@@ -3,10 +3,11 @@
 confirmation), `participation` (the Teilnahmeerklärung, its lifecycle and events),
 `requests` (doctor change and extraordinary cancellation, decided by staff), `signin` (login
 locks as fund administrators see them), `links` (account links and legal representations
-recorded by staff), `documents` (receipts and confirmations as issued)."""
+recorded by staff), `documents` (receipts and confirmations as issued), `letters` (activation letters as issued)."""
 
 from enrollment.models.accounts import ActivationCode, EmailConfirmation, SessionEpoch
 from enrollment.models.documents import DocumentAlreadyIssued, DocumentKind, IssuedDocument
+from enrollment.models.letters import ActivationLetter, ActivationLetterBatch, LetterAlreadyIssued
 from enrollment.models.links import PersonLinkEvent
 from enrollment.models.participation import (
     DECLARATION_CHANNELS,
@@ -29,7 +30,8 @@ from enrollment.models.signin import LoginLockout
 __all__ = [
     "DECLARATION_CHANNELS",
     "ActivationCode",
-    "SessionEpoch",
+    "ActivationLetter",
+    "ActivationLetterBatch",
     "CancellationRequest",
     "Channel",
     "DoctorChangeRequest",
@@ -42,10 +44,12 @@ __all__ = [
     "IssuedDocument",
     "InsuredPerson",
     "LegalRepresentation",
+    "LetterAlreadyIssued",
     "LoginLockout",
     "Participation",
     "ParticipationEvent",
     "PersonLinkEvent",
+    "SessionEpoch",
     "RequestDecision",
     "SignerKind",
     "age_on",

@@ -40,7 +40,9 @@ def test_issue_demo_codes_one_valid_code_per_person(aoks):
     second = issue_demo_codes(io.StringIO(), now=NOW)
     assert InsuredPerson.objects.filter(kvnr="Z987654321").count() == 1
     for person, _code in second:
-        assert ActivationCode.objects.filter(person=person, used_at__isnull=True).count() == 1
+        assert (
+            ActivationCode.objects.filter(person=person, used_at__isnull=True, superseded_at__isnull=True).count() == 1
+        )
     old_code = {p.kvnr: c for p, c in first}["Z987654321"]
     new_code = {p.kvnr: c for p, c in second}["Z987654321"]
     with pytest.raises(services.RegistrationFailed):

@@ -48,10 +48,12 @@ def test_activation_code_issue_stores_only_a_hash(clara):
     assert row.expires_at - row.created_at == dt.timedelta(days=90)
 
 
-def test_activation_code_issue_replaces_older_unused_code(clara):
-    old, _ = services.activation_code_issue(person=clara, issued_by=None, now=NOW)
+def test_activation_code_issue_supersedes_older_open_code(clara):
+    old, old_row = services.activation_code_issue(person=clara, issued_by=None, now=NOW)
     new, _ = services.activation_code_issue(person=clara, issued_by=None, now=NOW + dt.timedelta(hours=1))
-    assert ActivationCode.objects.filter(person=clara).count() == 1
+    assert ActivationCode.objects.filter(person=clara).count() == 2  # the old one stays on record
+    old_row.refresh_from_db()
+    assert old_row.superseded_at == NOW + dt.timedelta(hours=1)
     with pytest.raises(services.RegistrationFailed):
         _register(clara, old)
     assert _register(clara, new).created
