@@ -10,6 +10,7 @@ import logging
 import time
 from typing import IO
 
+from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -59,11 +60,13 @@ def report_year_set_base_figures(
 
 @transaction.atomic
 def report_year_publish(*, report_year: ReportYear, now) -> ReportYear:
-    """Make the report readable by everybody (idempotent: keeps the first publication time)."""
+    """Make the report readable by everybody (idempotent: keeps the first publication time)
+    and have its PDFs rendered in every language, so the first reader downloads one directly."""
     locked = ReportYear.objects.select_for_update().get(pk=report_year.pk)
     if locked.published_at is None:
         locked.published_at = now
         locked.save(update_fields=["published_at"])
+    report_files_prepare(report_year=locked, now=now)
     return locked
 
 
@@ -174,6 +177,9 @@ def import_run_execute(
             message=_("%(rows)d Zeilen importiert in %(seconds).1f s (Datenstand %(version)d).")
             % {"rows": result.rows, "seconds": result.seconds, "version": result.data_version},
         )
+        report_year = ReportYear.objects.get(pk=run.report_year_id)
+        if report_year.published_at is not None:
+            report_files_prepare(report_year=report_year, now=now)  # the new figures as a PDF, too
     finally:
         if opened is not None:
             opened.close()
@@ -234,6 +240,16 @@ def report_file_request(*, report_year: ReportYear, language: str, user, now) ->
 
         transaction.on_commit(lambda: render_report_file.enqueue(report_file.pk))
     return report_file
+
+
+def report_files_prepare(*, report_year: ReportYear, now) -> list[ReportFile]:
+    """Queue the PDFs of the current figures in every language (idempotent: files that exist
+    or are being rendered stay as they are). Called when a report is published and when new
+    data reach a published report."""
+    return [
+        report_file_request(report_year=report_year, language=code, user=None, now=now)
+        for code, _name in settings.LANGUAGES
+    ]
 
 
 def current_report_file(*, report_year: ReportYear, language: str) -> ReportFile | None:

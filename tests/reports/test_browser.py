@@ -60,3 +60,24 @@ def test_report_works_without_javascript(page_nojs, live_server, reports_2022_20
     assert page.locator("svg[role=img] title").count() >= 3
     page.goto(f"{live_server.url}/berichte/aok-plus/2023/pdf/status/")
     assert page.locator("#pdf-status button[type=submit]").count() == 1
+
+
+@pytest.mark.parametrize("width", [1280, 1024])
+def test_no_report_table_is_cut_off_at_desktop_widths(page, live_server, plus_2023, width):
+    """Every table of the report fits its column at 1280 px (nothing hidden behind a scroll
+    bar); at 1024 px a wide table may scroll, in a region reachable by keyboard."""
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"{live_server.url}/berichte/aok-plus/2023/")
+    regions = page.locator(".report-table")
+    assert regions.count() > 10
+    overflowing = page.evaluate(
+        """() => [...document.querySelectorAll('.report-table')]
+            .filter(r => r.scrollWidth > r.clientWidth + 1)
+            .map(r => r.getAttribute('aria-labelledby') + ':' + r.scrollWidth + '>' + r.clientWidth)"""
+    )
+    if width >= 1280:
+        assert overflowing == []
+    for slug in overflowing:  # scrolls instead: a focusable, named region
+        region = page.locator(f".report-table[aria-labelledby='{slug.split(':')[0]}']")
+        assert region.get_attribute("tabindex") == "0" and region.get_attribute("role") == "region"
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # the page never scrolls sideways

@@ -10,6 +10,7 @@ import zipfile
 import pytest
 from django.urls import reverse
 
+from devdata.report_generator import sample
 from reports.models import ReportFile
 
 pytestmark = pytest.mark.django_db
@@ -201,3 +202,41 @@ def test_report_page_labels_the_data_version_with_its_date(client, plus_2023):
     page = client.get(_detail(plus_2023)).content.decode()
     assert f"Datenstand: Version {plus_2023.data_version}" in page
     assert f"Datenstand {plus_2023.data_version}." not in page
+
+
+def test_publishing_prepares_the_pdf_in_every_language_so_it_downloads_directly(
+    client, aoks, plus_data, tmp_path, monkeypatch, django_capture_on_commit_callbacks
+):
+    from reports.services import report_year_get_or_create, report_year_publish
+    from tests.fixtures.reports import NOW, load
+
+    rendered = []
+
+    def fake_render(report, **kw):
+        rendered.append(kw.get("language"))
+        return b"%PDF-1.7 prepared", 4
+
+    monkeypatch.setattr("reports.pdf.render_pdf", fake_render)
+    report_year = report_year_get_or_create(fund=aoks["aok-plus"], year=2023)
+    load(report_year, plus_data, tmp_path / "plus2023")
+    with django_capture_on_commit_callbacks(execute=True):
+        report_year_publish(report_year=report_year, now=NOW)
+    assert sorted(ReportFile.objects.filter(report_year=report_year).values_list("language", "status")) == [
+        ("de", ReportFile.Status.DONE),
+        ("en", ReportFile.Status.DONE),
+    ]
+    response = client.get(reverse("reports:pdf", args=["aok-plus", 2023]))  # no "create PDF" step
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content) == b"%PDF-1.7 prepared"
+
+    # new data for the published report: its PDFs are prepared again, the old ones stay stored
+    from devdata.report_generator import write_aggregated
+    from reports.services import import_run_create, import_run_execute
+
+    (path,) = [p for p in write_aggregated(sample(plus_data, rows=500, seed=3), tmp_path / "again") if "appl" in p.name]
+    run = import_run_create(report_year=report_year, original_name=path.name, now=NOW)
+    with django_capture_on_commit_callbacks(execute=True), path.open("rb") as stream:
+        run = import_run_execute(run=run, now=NOW, stream=stream)
+    assert run.status == run.Status.SUCCEEDED
+    assert ReportFile.objects.filter(report_year=report_year, status=ReportFile.Status.DONE).count() == 4
+    assert client.get(reverse("reports:pdf", args=["aok-plus", 2023])).status_code == 200
