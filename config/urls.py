@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect
 from django.urls import include, path
 
+from backoffice import views as backoffice_views
 from config.health import healthz
 from enrollment.accounts import views as account_views
 from programs import views as program_views
@@ -16,6 +17,9 @@ urlpatterns = [
     path("berichte/", include("reports.urls")),
     path("konto/anmelden/", account_views.LoginView.as_view(), name="login"),
     path("konto/abmelden/", auth_views.LogoutView.as_view(), name="logout"),
+    path("konto/meine-daten/", backoffice_views.my_data, name="my_data"),
+    path("konto/meine-daten/daten.json", backoffice_views.my_data_json, name="my_data_json"),
+    path("konto/meine-daten/daten.pdf", backoffice_views.my_data_pdf, name="my_data_pdf"),
     path("konto/", include("enrollment.accounts.urls", namespace="accounts")),
     path("konto/passkey/", include("django_otp_webauthn.urls", namespace="otp_webauthn")),
     path("i18n/", include("django.conf.urls.i18n")),
