@@ -234,7 +234,11 @@ def activation_letter_batch_run(
     from pypdf import PdfReader, PdfWriter
 
     with transaction.atomic():
-        batch = ActivationLetterBatch.objects.select_for_update().select_related("fund", "kreis").get(pk=batch.pk)
+        batch = (
+            ActivationLetterBatch.objects.select_for_update(of=("self",))
+            .select_related("fund", "kreis")
+            .get(pk=batch.pk)
+        )
         if ActivationLetterBatch.Status.RUNNING not in ActivationLetterBatch.TRANSITIONS[batch.status]:
             raise BatchNotStartable(batch.status)
         persons = list(batch_persons(batch))
