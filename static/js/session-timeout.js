@@ -6,6 +6,7 @@
   var root = document.querySelector("[data-session-idle]");
   if (!root || !window.HTMLDialogElement) return;
   var idle = Number(root.dataset.sessionIdle) * 1000;
+  if (!(idle >= 60000)) return; // not a plausible timeout: never send anyone away by mistake
   var warn = Math.min(Number(root.dataset.sessionWarn) * 1000, idle - 1000);
   var dialog = root.querySelector("dialog");
   var status = root.querySelector("[data-session-status]");

@@ -175,7 +175,13 @@ def test_wizard_and_revoke_work_without_javascript(page_nojs, live_server, demo_
     page.get_by_label("Praxen in der Nähe dieser Postleitzahl").fill("77716")
     page.get_by_role("button", name="Praxen suchen").click()  # a normal GET without htmx
     page.wait_for_url("**plz=77716**")
-    page.get_by_role("radio").first.check()
+    radios = page.get_by_role("radio")
+    open_practice = next(
+        radios.nth(i)
+        for i in range(radios.count())
+        if "keine neuen" not in radios.nth(i).evaluate("e => e.labels[0].textContent")
+    )  # a practice that takes new patients (a closed one asks for a confirmation first)
+    open_practice.check()
     page.get_by_role("button", name="Weiter").click()
     page.wait_for_url("**schritt=erklaerung")
     for label in (

@@ -92,3 +92,10 @@ def test_signed_in_pages_say_when_the_session_ends_and_carry_the_warning(person,
     assert "Auf allen Geräten abmelden" in page
     anonymous = client.get(reverse("programs:list")).content.decode()
     assert "data-session-idle" not in anonymous
+
+
+def test_the_warning_gets_plain_numbers_not_localised_ones(person):
+    """German number formatting turned 1800 seconds into "1.800", which the script read as 1.8
+    seconds and sent every signed-in person to the sign-in page almost at once."""
+    page = _signed_in(person.user).get(reverse(ACCOUNT)).content.decode()
+    assert 'data-session-idle="1800"' in page and 'data-session-warn="120"' in page
