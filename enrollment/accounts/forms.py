@@ -124,3 +124,25 @@ class SecondFactorForm(forms.Form):
         max_length=24,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "spellcheck": "false", "autocapitalize": "off"}),
     )
+
+
+class AccountDeleteForm(forms.Form):
+    """Deleting the account: the password and an explicit confirmation."""
+
+    password = forms.CharField(
+        label=_("Ihr Passwort"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}), strip=False
+    )
+    confirm = forms.BooleanField(
+        label=_("Ja, ich möchte mein Konto löschen. Mir ist bewusst, dass ich mich danach nicht mehr anmelden kann."),
+        error_messages={"required": _("Bitte bestätigen Sie, dass Sie Ihr Konto löschen möchten.")},
+    )
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("Das Passwort stimmt nicht."))
+        return password

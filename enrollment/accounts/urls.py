@@ -15,6 +15,7 @@ app_name = "accounts"
 urlpatterns = [
     path("", views.account, name="account"),
     path("abmelden-ueberall/", views.sign_out_everywhere, name="sign_out_everywhere"),
+    path("loeschen/", views.account_delete, name="account_delete"),
     path("sitzung/verlaengern/", views.session_extend, name="session_extend"),
     path("registrieren/", views.register, name="register"),
     path("willkommen/", views.welcome, name="welcome"),

@@ -30,9 +30,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from enrollment.accounts import lockout, second_factor, services, sessions
+from enrollment.accounts import deletion, lockout, second_factor, services, sessions
 from enrollment.accounts.client_ip import client_ip
-from enrollment.accounts.forms import EmailAuthenticationForm, RegistrationForm, SecondFactorForm, TokenForm
+from enrollment.accounts.forms import (
+    AccountDeleteForm,
+    EmailAuthenticationForm,
+    RegistrationForm,
+    SecondFactorForm,
+    TokenForm,
+)
 from enrollment.models import EmailConfirmation
 from enrollment.representation import ADULT_AGE, DEFAULT_SELF_DECLARATION_AGE
 from enrollment.selectors import own_person, persons_for_user
@@ -275,6 +281,26 @@ def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
     auth_logout(request)
     messages.success(request, _("Sie wurden auf allen Geräten abgemeldet."))
     return redirect("login")
+
+
+@login_required
+@never_cache
+@sensitive_post_parameters("password")
+def account_delete(request: HttpRequest) -> HttpResponse:
+    """Confirmation page with the consequences; the password confirms the decision."""
+    form = AccountDeleteForm(request.user, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            deletion.account_delete(user=request.user, now=timezone.now())
+        except deletion.AccountDeletionRefused:
+            form.add_error(None, _("Konten von Mitarbeitenden löscht die Administration Ihrer Krankenkasse."))
+        else:
+            auth_logout(request)
+            messages.success(
+                request, _("Ihr Konto wurde gelöscht. Ihre Teilnahmen bleiben bei Ihrer Krankenkasse erhalten.")
+            )
+            return redirect("home")
+    return render(request, "accounts/account_delete.html", {"form": form})
 
 
 @require_POST
