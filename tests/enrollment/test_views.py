@@ -128,7 +128,9 @@ def test_wizard_urls_do_not_name_the_program(client, dmp, person):
     response = client.post(reverse("enrollment:declare_start"), {"programm": dmp.program.slug})
     url = response.url
     assert url.startswith("/teilnahme/erklaeren/") and dmp.program.slug not in url
-    assert str(dmp.program.pk) not in url.split("/")[3]
+    # the token is random: it is neither the program's id nor derived from it
+    token = url.split("/")[3]
+    assert re.fullmatch(r"[A-Za-z0-9_-]{16,}", token) and token != str(dmp.program.pk)
     page = client.get(url)
     assert page.status_code == 200 and dmp.program.title in page.content.decode()
     assert dmp.program.slug not in " ".join(re.findall(r'(?:action|href)="([^"]*)"', page.content.decode()))
