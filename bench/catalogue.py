@@ -37,27 +37,24 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/vl_bench_catalogue"
+DEMO_PASSWORD = "Lotse-Demo-2026"  # noqa: S105 - the public demo password (devdata/data/accounts.py)
 SECTION = "## Katalog"
 SEARCH_TERMS = ["Diabetes", "Herz", "Rückenschmerzen", "Krebs", "Rueckenschmerzen", "Diabetis", "Zucker", "Lunge"]
 PLACES = ["70173", "77716", "01067"]  # Stuttgart, Haslach im Kinzigtal, Dresden
 
-WRK_SCRIPT = """
-paths = {PATHS}
-counter = 0
-request = function()
-  counter = counter + 1
-  return wrk.format("GET", paths[(counter %% #paths) + 1])
-end
+WRK_DONE = """
 done = function(summary, latency, requests)
   io.write(string.format("BENCHJSON {\\"requests\\": %%d, \\"duration_us\\": %%d, \\"errors\\": %%d, \\"non2xx\\": %%d, \\"p50\\": %%d, \\"p95\\": %%d, \\"p99\\": %%d}\\n",
     summary.requests, summary.duration,
@@ -65,6 +62,37 @@ done = function(summary, latency, requests)
     summary.errors.status, latency:percentile(50), latency:percentile(95), latency:percentile(99)))
 end
 """
+
+WRK_SCRIPT = (
+    """
+paths = {PATHS}
+counter = 0
+request = function()
+  counter = counter + 1
+  return wrk.format("GET", paths[(counter %% #paths) + 1], {HEADERS})
+end
+"""
+    + WRK_DONE
+)
+
+#: Every request a URL not seen before: path templates with PLZX and AGEX filled from the
+#: counter (2,000 postal codes, then 80 ages), so the page cache (keyed on the canonical query)
+#: never answers — what a stream of new searches costs.
+WRK_UNIQUE_SCRIPT = (
+    """
+templates = {PATHS}
+plzs = {PLZS}
+counter = 0
+request = function()
+  counter = counter + 1
+  local t = templates[(counter %% #templates) + 1]
+  local n = math.floor(counter / #templates)
+  local path = string.gsub(string.gsub(t, "PLZX", plzs[(n %% #plzs) + 1]), "AGEX", tostring(18 + (math.floor(n / #plzs) %% 80)))
+  return wrk.format("GET", path, {HEADERS})
+end
+"""
+    + WRK_DONE
+)
 
 
 @dataclass
@@ -116,21 +144,114 @@ def setup_database(url: str, env: dict[str, str], *, reuse: bool) -> None:
 
 def pick_endpoints(url: str) -> dict[str, list[str]]:
     """Concrete URLs from the data: the AOK BW Hausarztprogramm (dense participation)."""
-    args, name = pg_args(url)
-    sql = (
+    hzv = _psql(
+        url,
         "SELECT p.slug FROM programs_program p JOIN programs_contract c ON c.program_id = p.id "
         "JOIN programs_fund f ON f.id = c.fund_id JOIN providers_contractparticipation cp ON cp.contract_id = c.id "
         "WHERE p.program_type = 'hzv' AND f.slug = 'aok-bw' AND p.is_published "
-        "GROUP BY p.slug ORDER BY count(*) DESC LIMIT 1"
+        "GROUP BY p.slug ORDER BY count(*) DESC LIMIT 1",
     )
-    slug = subprocess.run(["psql", *args, "-d", name, "-tAc", sql], capture_output=True, text=True, check=True)
-    hzv = slug.stdout.strip()
     return {
         "minimal": ["/bench/minimal/"],
         "home": [f"/?plz={plz}" for plz in PLACES],
         "list_search": [f"/programme/?q={quote(term)}" for term in SEARCH_TERMS],
         "detail": [f"/programme/{hzv}/?plz={plz}" for plz in PLACES],
         "provider_search": [f"/leistungserbringer/?programm={hzv}&plz={plz}" for plz in PLACES],
+    }
+
+
+def unique_endpoints(url: str, endpoints: dict[str, list[str]]) -> tuple[dict[str, list[str]], list[str]]:
+    """Path templates (PLZX, AGEX filled per request) and 2,000 postal codes of the data: every
+    request of the pass asks for a page nobody asked for before."""
+    plzs = _psql(url, "SELECT code FROM programs_postalcode ORDER BY md5(code) LIMIT 2000").split()
+    hzv = endpoints["detail"][0].split("/")[2]
+    return {
+        "home": ["/?plz=PLZX"],
+        "list_search": [f"/programme/?q={quote(term)}&plz=PLZX&alter=AGEX" for term in SEARCH_TERMS],
+        "detail": [f"/programme/{hzv}/?plz=PLZX&alter=AGEX"],
+        "provider_search": [
+            f"/leistungserbringer/?programm={hzv}&plz=PLZX",
+            f"/leistungserbringer/?programm={hzv}&plz=PLZX&neue_patienten=on",
+            f"/leistungserbringer/?programm={hzv}&plz=PLZX&umkreis=25",
+        ],
+    }, plzs
+
+
+def _psql(url: str, sql: str) -> str:
+    args, name = pg_args(url)
+    return subprocess.run(
+        ["psql", *args, "-d", name, "-tAc", sql], capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+
+def _cookies(response) -> dict[str, str]:
+    jar = {}
+    for header in response.headers.get_all("Set-Cookie") or []:
+        name, _, rest = header.partition("=")
+        jar[name.strip()] = rest.split(";", 1)[0]
+    return jar
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def sign_in(port: int, username: str, password: str) -> str:
+    """A Cookie header of a signed-in session (the real sign-in form, CSRF and all)."""
+    opener = urllib.request.build_opener(_NoRedirect)
+    base = f"http://127.0.0.1:{port}"
+    with opener.open(f"{base}/konto/anmelden/", timeout=30) as response:
+        jar = _cookies(response)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.read().decode()).group(1)
+    body = urlencode({"csrfmiddlewaretoken": token, "username": username, "password": password}).encode()
+    request = urllib.request.Request(f"{base}/konto/anmelden/", data=body, method="POST")
+    request.add_header("Cookie", "; ".join(f"{k}={v}" for k, v in jar.items()))
+    try:
+        opener.open(request, timeout=30)
+        raise RuntimeError("sign-in did not redirect (wrong password?)")
+    except urllib.error.HTTPError as redirect:
+        if redirect.code != 302:
+            raise
+        jar.update(_cookies(redirect))
+    assert "sessionid" in jar, "no session cookie after sign-in"
+    return "; ".join(f"{k}={v}" for k, v in jar.items())
+
+
+def logged_in_endpoints(url: str, port: int, cookie: str, endpoints: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Pages of the demo person anna: "Mein Bereich", a participation's status page, the list
+    with a search and the program page as she sees them, the first wizard step."""
+    participation = _psql(
+        url,
+        "SELECT p.id FROM enrollment_participation p JOIN enrollment_insuredperson i ON i.id = p.person_id "
+        "JOIN auth_user u ON u.id = i.user_id WHERE u.username = 'anna' ORDER BY p.id LIMIT 1",
+    )
+    hzv = endpoints["detail"][0].split("/")[2]
+    opener = urllib.request.build_opener(_NoRedirect)
+    base = f"http://127.0.0.1:{port}"
+    with opener.open(f"{base}/konto/anmelden/", timeout=30) as response:
+        pass
+    page = urllib.request.Request(f"{base}/programme/{hzv}/", headers={"Cookie": cookie})
+    with opener.open(page, timeout=30) as response:
+        html = response.read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    start = urllib.request.Request(
+        f"{base}/teilnahme/erklaeren/",
+        data=urlencode({"csrfmiddlewaretoken": token, "programm": hzv}).encode(),
+        headers={"Cookie": cookie},
+        method="POST",
+    )
+    try:
+        opener.open(start, timeout=30)
+        raise RuntimeError("the wizard did not start")
+    except urllib.error.HTTPError as redirect:
+        wizard = redirect.headers["Location"]
+    return {
+        "dashboard_user": ["/teilnahme/"],
+        "status_user": [f"/teilnahme/{participation}/"],
+        "list_search_user": [f"/programme/?q={quote(term)}" for term in SEARCH_TERMS],
+        "detail_user": [f"/programme/{hzv}/"],
+        "wizard_user": [wizard],
     }
 
 
@@ -173,17 +294,29 @@ def stop_server(proc: subprocess.Popen) -> None:
         proc.kill()
 
 
-def warm_up(port: int, paths: list[str]) -> None:
+def warm_up(port: int, paths: list[str], cookie: str = "") -> None:
     for path in paths:
+        path = path.replace("PLZX", "70173").replace("AGEX", "40")
         for _ in range(2):
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30) as response:
+            request = urllib.request.Request(
+                f"http://127.0.0.1:{port}{path}", headers={"Cookie": cookie} if cookie else {}
+            )
+            with urllib.request.urlopen(request, timeout=30) as response:
                 assert response.status == 200, (path, response.status)
 
 
-def wrk(port: int, name: str, paths: list[str], *, duration: int, connections: int) -> Result:
+def wrk(
+    port: int, name: str, paths: list[str], *, duration: int, connections: int, plzs=None, cookie: str = ""
+) -> Result:
     lua_paths = "{" + ", ".join(json.dumps(p) for p in paths) + "}"
+    headers = "{" + (f"Cookie = {json.dumps(cookie)}" if cookie else "") + "}"
+    script_text = (
+        (WRK_UNIQUE_SCRIPT if plzs else WRK_SCRIPT).replace("{PATHS}", lua_paths).replace("{HEADERS}", headers)
+    )
+    if plzs:
+        script_text = script_text.replace("{PLZS}", "{" + ", ".join(json.dumps(p) for p in plzs) + "}")
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(WRK_SCRIPT.replace("{PATHS}", lua_paths).replace("%%", "%"))
+        script.write(script_text.replace("%%", "%"))
     try:
         out = subprocess.run(
             ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--timeout", "10s", "-s", script.name,
@@ -205,18 +338,33 @@ def wrk(port: int, name: str, paths: list[str], *, duration: int, connections: i
     )
 
 
-def measure(env, endpoints, *, cache: bool, duration: int, connections: int) -> tuple[list[Result], float]:
+def measure(
+    env, url, endpoints, *, cache: bool, duration: int, connections: int, unique: bool = False
+) -> tuple[list[Result], float]:
+    """One pass: the minimal view, the catalogue pages (repeated URLs, or with `unique` a new
+    URL per request and the logged-in pages), the minimal view again."""
     port = free_port()
     cache_dir = tempfile.mkdtemp(prefix="vl-bench-cache-")
     proc = start_server(env, port, cache=cache, cache_dir=cache_dir)
+    run_wrk = partial(wrk, port, duration=duration, connections=connections)
     try:
         for paths in endpoints.values():
             warm_up(port, paths)
-        results = [wrk(port, "minimal", endpoints["minimal"], duration=duration, connections=connections)]
-        for name, paths in endpoints.items():
-            if name != "minimal":
-                results.append(wrk(port, name, paths, duration=duration, connections=connections))
-        results.append(wrk(port, "minimal (again)", endpoints["minimal"], duration=duration, connections=connections))
+        results = [run_wrk("minimal", endpoints["minimal"])]
+        if unique:
+            templates, plzs = unique_endpoints(url, endpoints)
+            for name, paths in templates.items():
+                warm_up(port, paths)
+                results.append(run_wrk(f"{name}_new", paths, plzs=plzs))
+            cookie = sign_in(port, "anna", DEMO_PASSWORD)
+            for name, paths in logged_in_endpoints(url, port, cookie, endpoints).items():
+                warm_up(port, paths, cookie)
+                results.append(run_wrk(name, paths, cookie=cookie))
+        else:
+            for name, paths in endpoints.items():
+                if name != "minimal":
+                    results.append(run_wrk(name, paths))
+        results.append(run_wrk("minimal (again)", endpoints["minimal"]))
     finally:
         stop_server(proc)
         shutil.rmtree(cache_dir, ignore_errors=True)
@@ -231,6 +379,15 @@ LABELS = {
     "list_search": "program list with a search (8 terms)",
     "detail": "program page with providers nearby (3 places)",
     "provider_search": "provider search, 200,000 providers (3 places)",
+    "home_new": "home with a PLZ, a new PLZ per request",
+    "list_search_new": "program list with a search, PLZ and age, a new URL per request",
+    "detail_new": "program page with PLZ and age, a new URL per request",
+    "provider_search_new": "provider search, a new place per request",
+    "dashboard_user": "“Mein Bereich” (anna, signed in)",
+    "status_user": "participation status page (anna)",
+    "list_search_user": "program list with a search (anna)",
+    "detail_user": "program page (anna)",
+    "wizard_user": "first step of the declaration wizard (anna)",
 }
 
 
@@ -251,20 +408,29 @@ def table(results: list[Result], minimal: float) -> list[str]:
     return lines
 
 
-def verdicts(cold: list[Result], cold_min: float, warm: list[Result], warm_min: float) -> list[str]:
-    def get(results, name):
-        return next(r for r in results if r.name == name)
+def verdicts(
+    cold: list[Result], cold_min: float, warm: list[Result], warm_min: float, new: list[Result], new_min: float
+) -> list[str]:
+    def ratio(results, name, minimal):
+        return next(r for r in results if r.name == name).rps / minimal
 
     def mark(ok: bool) -> str:
         return "met" if ok else "**not met**"
 
-    cold_list, warm_list = get(cold, "list_search").rps / cold_min, get(warm, "list_search").rps / warm_min
-    cached = [get(warm, n).rps / warm_min for n in ("home", "list_search", "detail", "provider_search")]
-    provider_p95 = max(get(cold, "provider_search").p95_ms, get(warm, "provider_search").p95_ms)
+    cached = [ratio(warm, n, warm_min) for n in ("home", "list_search", "detail", "provider_search")]
+    fresh = [ratio(new, f"{n}_new", new_min) for n in ("home", "list_search", "detail", "provider_search")]
+    user = [
+        ratio(new, n, new_min)
+        for n in ("dashboard_user", "status_user", "list_search_user", "detail_user", "wizard_user")
+    ]
+    provider_p95 = max(r.p95_ms for r in (*cold, *warm, *new) if r.name.startswith("provider_search"))
     return [
-        f"- List with a search ≥ 0,15 × minimal: {fmt(warm_list, 2)} × with the page cache ({mark(warm_list >= 0.15)}), "
-        f"{fmt(cold_list, 2)} × when every request renders ({mark(cold_list >= 0.15)}).",
-        f"- Cached anonymous pages ≥ 0,5 × minimal: {', '.join(fmt(c, 2) for c in cached)} × "
+        f"- Catalogue pages rendered from scratch (a new URL per request) ≥ 0,15 × minimal: "
+        f"{', '.join(fmt(c, 2) for c in fresh)} × (home with a PLZ, list with a search, program page, provider "
+        f"search; {mark(min(fresh) >= 0.15)}).",
+        f"- Signed-in pages ≥ 0,10 × minimal: {', '.join(fmt(c, 2) for c in user)} × (“Mein Bereich”, status "
+        f"page, list, program page, wizard; {mark(min(user) >= 0.10)}).",
+        f"- Repeated anonymous URLs from the page cache ≥ 0,5 × minimal: {', '.join(fmt(c, 2) for c in cached)} × "
         f"(home, list, program page, provider search; {mark(min(cached) >= 0.5)}).",
         f"- Provider search p95 ≤ 100 ms: {fmt(provider_p95)} ms at worst ({mark(provider_p95 <= 100)}).",
     ]
@@ -299,10 +465,13 @@ def main() -> None:
     endpoints = pick_endpoints(url)
     print("Endpoints:", json.dumps(endpoints, ensure_ascii=False, indent=1))
 
+    passes = partial(measure, env, url, endpoints, duration=options.duration, connections=options.connections)
     print("Pass 1: page cache off (every request renders) …", flush=True)
-    cold, cold_min = measure(env, endpoints, cache=False, duration=options.duration, connections=options.connections)
+    cold, cold_min = passes(cache=False)
     print("Pass 2: anonymous page cache on …", flush=True)
-    warm, warm_min = measure(env, endpoints, cache=True, duration=options.duration, connections=options.connections)
+    warm, warm_min = passes(cache=True)
+    print("Pass 3: page cache on, a new URL per request, and signed-in pages …", flush=True)
+    new, new_min = passes(cache=True, unique=True)
 
     cpu = platform.processor() or platform.machine()
     lines = [
@@ -323,9 +492,13 @@ def main() -> None:
         "",
         *table(warm, warm_min),
         "",
+        "### Page cache on, but every request a URL not seen before; signed-in pages",
+        "",
+        *table(new, new_min),
+        "",
         "### Targets",
         "",
-        *verdicts(cold, cold_min, warm, warm_min),
+        *verdicts(cold, cold_min, warm, warm_min, new, new_min),
         "",
         "What the figures mean: with the page cache a repeated anonymous URL costs a lookup in the worker's "
         "memory (or one read of the shared cache), the "

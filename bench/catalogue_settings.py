@@ -9,6 +9,10 @@ os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
 os.environ["DEBUG"] = "false"
 # Production settings refuse to start without a mail server; the benchmark sends no mail.
 os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
+# Plain HTTP on loopback, as the app sees it behind the TLS proxy (no redirect to https, cookies
+# without the Secure flag so the benchmark's own client can sign in).
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("SECURE_COOKIES", "false")
 
 from config.settings import *  # noqa: E402,F403
 

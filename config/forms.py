@@ -18,6 +18,8 @@ from django.forms.boundfield import BoundField
 from django.forms.renderers import DjangoTemplates, TemplatesSetting
 from django.template.exceptions import TemplateDoesNotExist
 
+from config.form_html import field_html, render_widget
+
 #: Values of `KernBoundField.kern_kind`, which picks the markup in forms/field.html.
 KIND_INPUT = "input"  # text-like inputs, textarea, file, date ...
 KIND_SELECT = "select"
@@ -102,6 +104,16 @@ class KernFormRenderer(TemplatesSetting):
     form_template_name = "forms/div.html"
     field_template_name = "forms/field.html"
     bound_field_class = KernBoundField
+
+    def render(self, template_name, context, request=None):
+        # The hot path: the KERN field markup and Django's widgets in Python (config/form_html.py).
+        if template_name == self.field_template_name and isinstance(context.get("field"), KernBoundField):
+            return field_html(context["field"])
+        if "widget" in context:
+            html = render_widget(template_name, context)
+            if html is not None:
+                return html
+        return super().render(template_name, context, request=request)
 
     def get_template(self, template_name: str):
         # TemplatesSetting finds Django's own widget templates only when "django.forms" is

@@ -143,6 +143,40 @@ def _local_set(key: str, entry) -> None:
 def clear_local_pages() -> None:
     with _local_lock:
         _local.clear()
+        _values.clear()
+
+
+#: Catalogue reads memoised per process (see `per_catalogue_version`), least recently used out.
+_values: OrderedDict[tuple, object] = OrderedDict()
+MAX_VALUES = 4096
+
+
+def per_catalogue_version(function):
+    """Memoise a catalogue read in this process until the catalogue version changes.
+
+    For reads that every visitor's page repeats and that depend on the catalogue only (the
+    funds, choice labels, a program with its contracts, what a postal code stands for): the
+    key holds the catalogue version, the active language and the arguments, so a staff edit is
+    seen as soon as this process sees the new version (import_regions bumps it too). The value
+    is shared by every request: return tuples, frozen dataclasses or instances nobody mutates.
+    """
+
+    @wraps(function)
+    def wrapped(*args, **kwargs):
+        key = (function.__qualname__, catalogue_version(), get_language(), args, tuple(sorted(kwargs.items())))
+        with _local_lock:
+            value = _values.get(key, _values)
+            if value is not _values:
+                _values.move_to_end(key)
+                return value
+        value = function(*args, **kwargs)
+        with _local_lock:
+            _values[key] = value
+            while len(_values) > MAX_VALUES:
+                _values.popitem(last=False)
+        return value
+
+    return wrapped
 
 
 def render_page(request: HttpRequest, template_name: str, context: dict, **kwargs) -> HttpResponse:

@@ -31,6 +31,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from programs.aok import LAENDER, LAND_CODE_BY_AGS
+from programs.caching import bump_catalogue_version
 from programs.models import Gemeinde, Kreis, Land, PostalCode, PostalCodeGemeinde, Regierungsbezirk
 
 GEONAMES_FILE = "geonames-de-postal-codes.csv"
@@ -538,4 +539,6 @@ def import_regions(
     with transaction.atomic():
         for table, rows in plan:
             _write(table, rows, batch_size, progress)
+        # Postal code lookups are memoised per catalogue version (programs/caching.py).
+        transaction.on_commit(bump_catalogue_version)
     return result

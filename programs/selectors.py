@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import get_language
 
 from programs.aok import LAENDER, LAND_CODE_BY_AGS
+from programs.caching import per_catalogue_version
 from programs.eligibility import PersonContext, attach_current_contracts, prefetch_for_eligibility
 from programs.models import (
     Contract,
@@ -106,6 +107,7 @@ def lookup_postal_code(code: str) -> PostalCodeLookup:
     return PostalCodeLookup(code=code, options=options)
 
 
+@per_catalogue_version
 def postal_code_centroid(code: str) -> tuple[float, float] | None:
     """Mean of the place centroids of a PLZ (good enough for distances in km)."""
     coords = list(PostalCode.objects.filter(code=code, residential=True).values_list("latitude", "longitude"))
@@ -212,6 +214,7 @@ class ResolvedPlace:
         return f"{self.code} {', '.join(places)}"
 
 
+@per_catalogue_version
 def resolve_place(code: str, choice: str | None = None) -> ResolvedPlace:
     """Resolve a (valid-format) PLZ into choosable places (3 queries; 0 more for a choice).
 
@@ -460,6 +463,7 @@ def programs_by_type(qs: QuerySet[Program], *, per_type: int) -> list[dict]:
     ]
 
 
+@per_catalogue_version
 def program_for_detail(slug: str, *, on: date) -> Program | None:
     """A published program with everything the detail page shows (7 queries)."""
     qs = prefetch_for_eligibility(Program.objects.filter(slug=slug, is_published=True), on=on)
@@ -471,5 +475,7 @@ def program_for_detail(slug: str, *, on: date) -> Program | None:
     ).first()
 
 
-def funds_list() -> list[Fund]:
-    return list(Fund.objects.order_by("name").only("id", "slug", "name", "short_name", "seat_land_id"))
+@per_catalogue_version
+def funds_list() -> tuple[Fund, ...]:
+    """Every fund by name (memoised per catalogue version: every list page needs them)."""
+    return tuple(Fund.objects.order_by("name").only("id", "slug", "name", "short_name", "seat_land_id"))

@@ -33,9 +33,10 @@ def connect_model(model) -> None:
 
 
 def connect() -> None:
-    from programs.models import Contract, Fund, FundRegion, Program
+    from programs.models import Contract, Fund, FundRegion, Gemeinde, Kreis, PostalCode, PostalCodeGemeinde, Program
 
-    for model in (Program, Contract, Fund, FundRegion):
+    # the regions too: what a postal code stands for is memoised per catalogue version
+    for model in (Program, Contract, Fund, FundRegion, PostalCode, PostalCodeGemeinde, Gemeinde, Kreis):
         connect_model(model)
     for relation in ("region_lands", "region_kreise", "region_gemeinden", "prerequisites", "excludes"):
         through = getattr(Program, relation).through

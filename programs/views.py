@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from enrollment.selectors import program_answers, running_program_ids
 from programs.aok import land_name
-from programs.caching import cache_anonymous_page, render_page
+from programs.caching import cache_anonymous_page, per_catalogue_version, render_page
 from programs.eligibility import PersonContext, ReasonCode, check_eligibility, region_text
 from programs.forms import CatalogueForm, DeadlineCalculatorForm, PersonForm, PlaceForm, clean_postal_code
 from programs.models import DmpIndication, ProgramType
@@ -127,9 +127,10 @@ def _person_query(place: ResolvedPlace | None, age: int | None) -> str:
     return urlencode(params)
 
 
+@per_catalogue_version
 def _labels() -> dict[str, dict[str, str]]:
-    """Choice labels in the active language, evaluated once per request (a model's
-    get_FOO_display() rebuilds its choice dict on every call)."""
+    """Choice labels in the active language (a model's get_FOO_display() rebuilds its choice
+    dict on every call); memoised per language, read only."""
     return {
         "type": {value: str(label) for value, label in ProgramType.choices},
         "indication": {value: str(label) for value, label in DmpIndication.choices},

@@ -157,3 +157,40 @@ def test_staff_edit_reaches_other_processes_through_shared_redis_cache(client, c
     assert response["X-Catalogue-Cache"] == "miss"
     assert "Geänderte Beschreibung" in response.content.decode()
     cache.clear()
+
+
+# --- reads memoised per catalogue version (programs.caching.per_catalogue_version) ------------
+
+
+def test_memoised_reads_follow_the_catalogue_version(client, catalogue, django_assert_num_queries, settings):
+    """Signed-in pages are never cached, but the funds, a program with its contracts and what a
+    postal code stands for are read once per catalogue version: a staff edit shows at once."""
+    from django.utils import timezone
+
+    from programs.models import Fund, PostalCode
+    from programs.selectors import funds_list, program_for_detail, resolve_place
+
+    settings.CATALOGUE_PAGE_CACHE = False
+    before = funds_list()
+    with django_assert_num_queries(0):
+        assert funds_list() == before
+    fund = Fund.objects.order_by("pk").first()
+    fund.name = "AOK Umbenannt"
+    fund.save()
+    assert "AOK Umbenannt" in [f.name for f in funds_list()]
+
+    program = Program.objects.filter(is_published=True).first()
+    today = timezone.localdate()
+    first = program_for_detail(program.slug, on=today)
+    assert program_for_detail(program.slug, on=today) is first
+    program.title = "Neuer Titel"
+    program.save()
+    assert program_for_detail(program.slug, on=today).title == "Neuer Titel"
+
+    place = resolve_place("99999")
+    assert not place.groups
+    PostalCode.objects.create(code="99999", place="Neuort", land_id="TH", latitude=50.9, longitude=11.0)
+    assert resolve_place("99999").groups  # a new postal code is seen at once
+    # the page of a program for a PLZ renders with the fresh data
+    response = client.get(detail_url(program.slug))
+    assert "Neuer Titel" in response.content.decode()
