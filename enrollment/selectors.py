@@ -94,7 +94,16 @@ def participations_for_user(user, *, on: dt.date | None = None) -> QuerySet[Part
 
 
 def participation_for_user_or_404(user, pk: int) -> Participation:
-    participation = participations_for_user(user).filter(pk=pk).first()
+    """One query: the participation if it belongs to the user's person or to a person the user
+    represents today (the same rule as `persons_for_user_qs`, as a sub-select)."""
+    if not getattr(user, "is_authenticated", False):
+        raise Http404("No such participation")
+    represented_ids = representations_for_user(user).values("represented_id")
+    participation = (
+        Participation.objects.filter(Q(person__user=user) | Q(person_id__in=represented_ids), pk=pk)
+        .select_related("person", "contract__program", "contract__fund", "provider", "signer")
+        .first()
+    )
     if participation is None:
         raise Http404("No such participation")
     return participation
