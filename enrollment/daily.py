@@ -56,7 +56,8 @@ def _run(step: str, report: DailyReport, label: str, func, **kwargs) -> None:
 
 
 def _label(p: Participation) -> str:
-    return f"Teilnahme #{p.pk} ({p.person.kvnr})"
+    """The participation's number only: the output reaches the system journal (no KVNR, no name)."""
+    return f"Teilnahme #{p.pk}"
 
 
 def run_daily(*, now: dt.datetime, dry_run: bool = False) -> DailyReport:

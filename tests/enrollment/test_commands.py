@@ -137,3 +137,12 @@ def test_daily_rejects_bad_date():
 
     with pytest.raises(CommandError):
         call_command("enrollment_daily", "--date", "01.04.2027", stdout=StringIO())
+
+
+def test_daily_output_names_no_person(hzv, gp, person):
+    """The daily run's output lands in the system journal: participation numbers only, never a
+    KVNR or a name (personal data stays out of logs)."""
+    p = declare(hzv, person, gp, now=at(2026, 12, 19))
+    out = daily("2027-04-01")
+    assert f"#{p.pk}" in out
+    assert person.kvnr not in out and person.last_name not in out
