@@ -10,3 +10,10 @@ class BackofficeConfig(AppConfig):
 
     name = "backoffice"
     verbose_name = _("Verwaltung: Rollen und Protokolle")
+
+    def ready(self):
+        from backoffice import retention
+        from enrollment import daily
+
+        if retention.daily_step not in daily.EXTRA_STEPS:
+            daily.EXTRA_STEPS.append(retention.daily_step)

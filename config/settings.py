@@ -255,6 +255,10 @@ AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 AXES_HANDLER = "enrollment.accounts.lockout.PortalAxesHandler"
 # Reports hide counts of people below this number ("< 5"), see reports/suppression.py.
 REPORT_MIN_COUNT = env.int("REPORT_MIN_COUNT", default=5)
+# Ended participations are deleted this many years after their end (backoffice/retention.py).
+RETENTION_YEARS = env.int("RETENTION_YEARS", default=10)
+if RETENTION_YEARS < 1:
+    raise ImproperlyConfigured("RETENTION_YEARS must be at least 1")
 
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_USERNAME_FAILURE_LIMIT = env.int("LOGIN_USERNAME_FAILURE_LIMIT", default=20)

@@ -40,6 +40,12 @@ class DailyReport:
         self.lines.append(f"{step}: {line}")
 
 
+#: Steps of higher floors that run with the daily run, after the lifecycle steps: callables
+#: `(now=, report=)`, registered in their AppConfig.ready() (backoffice: the retention
+#: deletion, backoffice/retention.py). They run inside the dry-run transaction too.
+EXTRA_STEPS: list = []
+
+
 class _DryRunRollback(Exception):
     pass
 
@@ -144,3 +150,7 @@ def _steps(*, now: dt.datetime, report: DailyReport) -> None:
         _run(
             "Erinnerung", report, _label(p), services.participation_send_cancellation_reminder, participation=p, now=now
         )
+
+    # 7. Steps of other apps (the retention deletion).
+    for step in EXTRA_STEPS:
+        step(now=now, report=report)

@@ -1,5 +1,6 @@
 """Selector: participation figures of a fund's care programs for a report year, from the
-portal's own data (`enrollment.Participation`). Reads only; two queries.
+portal's own data (`enrollment.Participation`, plus the counts `enrollment.RetainedCount` keeps
+of participations deleted after the retention period). Reads only; three queries.
 
 Definitions (shown in the report next to the figures):
 - participants at year end: started on or before 31 December and not ended before it,
@@ -112,10 +113,16 @@ def program_participation(*, fund_id: int, year: int) -> ProgramParticipation:
         )
         .order_by("program__title")
     )
+    by_program = {r["program_id"]: {**r, "title": r["program__title"]} for r in rows}
+    by_land = {
+        r["person__land_id"]: {"name": r["person__land__name"], "n": r["n"]}
+        for r in base.filter(at_year_end).values("person__land_id", "person__land__name").annotate(n=Count("pk"))
+    }
+    _add_retained(by_program, by_land, fund_id=fund_id, year=year)
     programs = [
         ProgramRow(
-            program_id=r["program_id"],
-            title=r["program__title"],
+            program_id=program_id,
+            title=r["title"],
             program_type=r["program_type"],
             participants=r["participants"],
             declarations=r["declarations"],
@@ -123,16 +130,41 @@ def program_participation(*, fund_id: int, year: int) -> ProgramParticipation:
             cancellations=r["cancellations"],
             endings=r["endings"],
         )
-        for r in rows
+        for program_id, r in sorted(by_program.items(), key=lambda item: _title_key(item[1]["title"]))
     ]
     lands = [
-        LandRow(land_code=r["person__land_id"], land_name=r["person__land__name"], participants=r["n"])
-        for r in base.filter(at_year_end)
-        .values("person__land_id", "person__land__name")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "person__land__name")
+        LandRow(land_code=code, land_name=r["name"], participants=r["n"])
+        for code, r in sorted(by_land.items(), key=lambda item: (-item[1]["n"], _title_key(item[1]["name"])))
+        if r["n"]
     ]
     return ProgramParticipation(available=True, programs=programs, lands=lands)
+
+
+def _title_key(text: str) -> str:
+    """Alphabetical as in German lists: umlauts with their base letter, case ignored."""
+    return text.casefold().translate(_FOLD)
+
+
+_FOLD = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss"})
+
+
+def _add_retained(by_program: dict, by_land: dict, *, fund_id: int, year: int) -> None:
+    """Add the counts of participations deleted after the retention period
+    (`enrollment.RetainedCount`, backoffice/retention.py): past years keep their figures."""
+    from enrollment.models import RetainedCount, RetainedMeasure
+
+    retained = RetainedCount.objects.filter(fund_id=fund_id, year=year).values(
+        "program_id", "program__title", "program_type", "land_id", "land__name", "measure", "count"
+    )
+    for r in retained:
+        row = by_program.setdefault(
+            r["program_id"],
+            {"title": r["program__title"], "program_type": r["program_type"], **dict.fromkeys(COUNTS, 0)},
+        )
+        row[r["measure"]] += r["count"]
+        if r["measure"] == RetainedMeasure.PARTICIPANTS:
+            land = by_land.setdefault(r["land_id"], {"name": r["land__name"], "n": 0})
+            land["n"] += r["count"]
 
 
 def published_participation(*, fund_id: int, year: int) -> ProgramParticipation:

@@ -3,7 +3,8 @@
 confirmation), `participation` (the Teilnahmeerklärung, its lifecycle and events),
 `requests` (doctor change and extraordinary cancellation, decided by staff), `signin` (login
 locks as fund administrators see them), `links` (account links and legal representations
-recorded by staff), `documents` (receipts and confirmations as issued), `letters` (activation letters as issued)."""
+recorded by staff), `documents` (receipts and confirmations as issued), `letters` (activation letters as issued),
+`retention` (what remains of participations deleted after the retention period)."""
 
 from enrollment.models.accounts import ActivationCode, EmailConfirmation, SessionEpoch
 from enrollment.models.documents import DocumentAlreadyIssued, DocumentKind, IssuedDocument
@@ -25,9 +26,13 @@ from enrollment.models.requests import (
     ImportantReason,
     RequestDecision,
 )
+from enrollment.models.retention import RetainedCount, RetainedMeasure, RetentionDeletion
 from enrollment.models.signin import LoginLockout
 
 __all__ = [
+    "RetainedCount",
+    "RetainedMeasure",
+    "RetentionDeletion",
     "DECLARATION_CHANNELS",
     "ActivationCode",
     "ActivationLetter",
