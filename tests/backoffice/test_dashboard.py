@@ -131,3 +131,12 @@ def test_dashboard_on_the_admin_index_has_a_constant_number_of_queries(
     worker.get_all_permissions()
     with django_assert_num_queries(5):  # membership (fund), participations, two request kinds, imports
         open_work(worker, today=TODAY)
+
+
+def test_admin_pages_carry_the_session_warning(client, clerk):
+    """Staff sessions end after the same idle time: the back office warns before it ends and
+    lets the clerk stay signed in (WCAG 2.2.1), as the public pages do."""
+    client.force_login(clerk)
+    page = client.get(reverse("admin:index")).content.decode()
+    assert 'data-session-idle="1800"' in page and "Angemeldet bleiben" in page
+    assert "js/session-timeout.js" in page
