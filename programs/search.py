@@ -29,12 +29,17 @@ The query is parsed by :func:`parse_query` into terms (AND) with alternatives (O
   ``schulung…``, ``Kindern`` → ``kind…``), on both databases;
 * **lay synonyms** — a small dictionary (:data:`SYNONYMS`): ``Zucker`` → Diabetes,
   ``Krebs`` → Onkologie/Tumor, ``Lunge`` → COPD/Asthma …;
-* **typos** (PostgreSQL only) — a term of five or more letters also matches the words of
-  the catalogue's vocabulary (:class:`programs.models.SearchWord`) with a ``pg_trgm``
-  similarity of at least :data:`TYPO_SIMILARITY`: ``Diabetis`` finds ``Diabetes``
-  (similarity 0.5), ``Herzinsufizienz`` finds ``Herzinsuffizienz``. The vocabulary lookup
-  is a sub-select in the same query (GIN trigram index on the word), so it costs no extra
-  round trip.
+* **typos** (both databases) — a term of five or more letters that is not a word of the
+  catalogue's vocabulary (:class:`programs.models.SearchWord`) also tries the vocabulary
+  words closest to it (``difflib``, ratio at least :data:`FUZZY_CUTOFF`): ``Diabetis`` finds
+  ``Diabetes``, ``Depresion`` ``Depression``, ``Astma`` ``Asthma``. The vocabulary and each
+  word's close words are memoised per catalogue version, so this costs no query; the list
+  says "Meinten Sie …?" with the words it searched instead (:func:`corrections`);
+* **children** — "Kind", "Kinder", "Jugendliche" … next to another term also match every
+  program open to people under 18 (no lower age limit, or one below 18): ``Asthma Kind``
+  finds the asthma program although its text never says "Kind";
+* **numbers** — "Typ 2", "Typ II": a digit (or roman numeral) does not filter, it ranks titles
+  containing it first (``Diabetes Typ 2`` puts type 2 before type 1).
 
 Stems shorter than five letters only match at a word start (``" ruck"``), so ``Rücken``
 does not find ``Bluthochdruck``; the whole word (five letters or more) still matches
@@ -42,7 +47,7 @@ anywhere (``krebs`` in ``brustkrebs``).
 
 Indexes (PostgreSQL, created by migrations ``programs.0003``/``0004`` only on that database):
 GIN trigram indexes on ``search_text`` and ``search_title`` (``LIKE '%…%'``) and on the
-vocabulary's words (``%`` similarity). With 1,500 programs the planner mostly scans the
+vocabulary's words; on PostgreSQL the rank adds the trigram word similarity of the title. With 1,500 programs the planner mostly scans the
 table (about 3 ms for a query); the indexes keep it fast when the catalogue grows.
 
 Why not ``to_tsvector('german', …)``: computing it per row at query time made a search
@@ -56,6 +61,7 @@ most :data:`MAX_TERMS` terms are used.
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -64,11 +70,8 @@ from typing import TYPE_CHECKING
 
 from django.db import connections, transaction
 from django.db.models import (
-    BooleanField,
     Case,
-    Expression,
     ExpressionWrapper,
-    F,
     FloatField,
     IntegerField,
     Q,
@@ -78,6 +81,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast
 from django.utils import translation
+
+from programs.caching import per_catalogue_version
 
 if TYPE_CHECKING:  # pragma: no cover
     from programs.models import Program
@@ -122,6 +127,18 @@ COMPOUND_HEADS = (
     "schwache",
 )
 
+#: Query words asking for programs open to children: next to another term they also match
+#: every program without a lower age limit under 18 ("Asthma Kind" finds the asthma program).
+CHILD_WORDS = frozenset(
+    {"kind", "kinder", "kindern", "kindes", "kleinkind", "schulkind", "baby", "babys", "sohn", "tochter",
+     "jugend", "jugendliche", "jugendlicher", "jugendlichen", "child", "children", "kid", "kids", "teenager"}
+)  # fmt: skip
+CHILD_AGE = 18
+#: Roman numerals as people write them after "Typ": ranked like the digit.
+ROMAN = {"ii": "2", "iii": "3", "iv": "4"}
+#: difflib ratio a vocabulary word needs to count as what a misspelt word meant.
+FUZZY_CUTOFF = 0.8
+
 #: Lay terms → what the catalogue calls it (folded spelling, matched on the light stem).
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "zucker": ("diabetes",),
@@ -145,6 +162,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "psyche": ("depression", "psych"),
     "psychisch": ("depression", "psych"),
     "traurig": ("depression",),
+    "angst": ("psych",),
+    "demenz": ("geriatr",),
+    "alzheimer": ("geriatr", "demenz"),
     "gelenk": ("rheuma", "arthritis", "arthrose"),
     "rheuma": ("arthritis",),
     "knochen": ("osteoporose",),
@@ -223,8 +243,10 @@ class Term:
     alternatives: tuple[str, ...]
     #: Substring patterns for ``search_text`` (a leading space means: at a word start).
     patterns: tuple[str, ...]
-    #: Words tried by trigram similarity and the German stemmer (PostgreSQL).
+    #: Words tried against the vocabulary for typos (`close_words`).
     fuzzy: tuple[str, ...]
+    #: A word such as "Kind": next to other terms it also matches programs open to children.
+    for_children: bool = False
 
 
 @dataclass(frozen=True)
@@ -233,6 +255,8 @@ class ParsedQuery:
     terms: tuple[Term, ...] = ()
     truncated: bool = False
     dropped_terms: int = 0
+    #: Numbers ("Typ 2", "Typ II") that rank titles containing them first, without filtering.
+    boosts: tuple[str, ...] = ()
 
     def __bool__(self) -> bool:
         return bool(self.terms)
@@ -274,7 +298,8 @@ def _expand(word: str) -> Term:
     alternatives = list(seen)
     patterns = tuple(dict.fromkeys(p for a in alternatives for p in _patterns(a)))
     fuzzy = tuple(a for a in alternatives[:2] if len(a) >= MIN_FUZZY_LENGTH)
-    return Term(word=word, alternatives=tuple(alternatives), patterns=patterns, fuzzy=fuzzy)
+    for_children = word in CHILD_WORDS or light_stem(word) in CHILD_WORDS
+    return Term(word=word, alternatives=tuple(alternatives), patterns=patterns, fuzzy=fuzzy, for_children=for_children)
 
 
 def parse_query(raw: str | None) -> ParsedQuery:
@@ -283,11 +308,13 @@ def parse_query(raw: str | None) -> ParsedQuery:
     truncated = len(text) > MAX_QUERY_LENGTH
     if truncated:
         text = text[:MAX_QUERY_LENGTH]
-    words = [w for w in fold(text).split() if len(w) >= 2 and w not in STOPWORDS]
+    folded = fold(text).split()
+    boosts = tuple(dict.fromkeys(ROMAN.get(w, w) for w in folded if w in ROMAN or (len(w) == 1 and w.isdigit())))
+    words = [w for w in folded if len(w) >= 2 and w not in STOPWORDS and w not in ROMAN]
     words = list(dict.fromkeys(words))
     dropped = max(0, len(words) - MAX_TERMS)
     terms = tuple(_expand(w) for w in words[:MAX_TERMS])
-    return ParsedQuery(text=text, terms=terms, truncated=truncated, dropped_terms=dropped)
+    return ParsedQuery(text=text, terms=terms, truncated=truncated, dropped_terms=dropped, boosts=boosts)
 
 
 # --- the columns ------------------------------------------------------------------------------
@@ -388,70 +415,77 @@ def _is_postgres(qs: QuerySet) -> bool:
     return connections[qs.db].vendor == "postgresql"
 
 
-class SimilarWordIn(Expression):
-    """``column LIKE ANY (words of the vocabulary similar to `word`)`` — PostgreSQL only.
+@per_catalogue_version
+def _vocabulary() -> tuple[frozenset[str], tuple[str, ...]]:
+    from programs.models import SearchWord
 
-    The vocabulary is read in a sub-select of the same query (an InitPlan, evaluated once);
-    ``%`` uses the GIN trigram index, ``similarity() >= threshold`` keeps close words only.
-    """
-
-    conditional = True
-    output_field = BooleanField()
-
-    def __init__(self, column: str | Expression, word: str, threshold: float = TYPO_SIMILARITY):
-        super().__init__()
-        self.column = F(column) if isinstance(column, str) else column
-        self.word = word
-        self.threshold = threshold
-
-    def get_source_expressions(self):
-        return [self.column]
-
-    def set_source_expressions(self, exprs):
-        (self.column,) = exprs
-
-    def as_sql(self, compiler, connection):
-        from programs.models import SearchWord
-
-        column_sql, column_params = compiler.compile(self.column)
-        table = connection.ops.quote_name(SearchWord._meta.db_table)
-        # Identifiers come from the compiler and quote_name; the word is a parameter.
-        sql = (
-            f"{column_sql} LIKE ANY (ARRAY(SELECT '%%' || w.word || '%%' FROM {table} w "  # noqa: S608
-            "WHERE w.word %% %s AND similarity(w.word, %s) >= %s))"
-        )
-        return sql, (*column_params, self.word, self.word, self.threshold)
+    words = tuple(sorted(SearchWord.objects.values_list("word", flat=True)))
+    return frozenset(words), words
 
 
-def _term_q(term: Term, *, postgres: bool) -> Q:
+@per_catalogue_version
+def close_words(word: str) -> tuple[str, ...]:
+    """Words of the catalogue's vocabulary that `word` is probably a misspelling of
+    ("depresion" → "depression", "astma" → "asthma"); none when the word itself occurs.
+    Pure Python (difflib), so both databases behave alike; memoised per catalogue version."""
+    known, ordered = _vocabulary()
+    if len(word) < MIN_FUZZY_LENGTH or word in known:
+        return ()
+    return tuple(difflib.get_close_matches(word, ordered, n=3, cutoff=FUZZY_CUTOFF))
+
+
+def term_patterns(term: Term) -> tuple[str, ...]:
+    """The term's patterns plus those of the vocabulary words it is probably a misspelling of."""
+    extra = [p for word in term.fuzzy for close in close_words(word) for p in _patterns(close)]
+    return tuple(dict.fromkeys((*term.patterns, *extra)))
+
+
+def corrections(query: ParsedQuery) -> dict[str, str]:
+    """Typed word → the vocabulary word searched instead, for "Meinten Sie …?"."""
+    found = {}
+    for term in query.terms:
+        close = close_words(term.word)
+        if close:
+            found[term.word] = close[0]
+    return found
+
+
+def _term_q(term: Term, *, qualifies: bool) -> Q:
     q = Q()
-    for pattern in term.patterns:
+    for pattern in term_patterns(term):
         q |= Q(search_text__contains=pattern)
-    if postgres:
-        for word in term.fuzzy:
-            q |= Q(SimilarWordIn("search_text", word))
+    if term.for_children and qualifies:
+        q |= Q(min_age__isnull=True) | Q(min_age__lt=CHILD_AGE)
     return q
 
 
-def search_filter(query: ParsedQuery, *, postgres: bool) -> Q:
+def search_filter(query: ParsedQuery, *, postgres: bool = False) -> Q:
     """The WHERE clause: every term must match (by any of its alternatives)."""
     q = Q()
+    qualifies = len(query.terms) > 1
     for term in query.terms:
-        q &= _term_q(term, postgres=postgres)
+        q &= _term_q(term, qualifies=qualifies)
     return q
 
 
-def _title_score(terms: Iterable[Term]) -> Case | Value:
-    """3 points per term found in the title (any alternative), 1 per exact word in the text."""
+def _title_score(terms: Iterable[Term], boosts: Iterable[str] = ()) -> Case | Value:
+    """3 points per term found in the title (any alternative), 1 per exact word in the text,
+    3 per number of the query in the title ("Diabetes Typ 2" ranks type 2 first)."""
     whens_total = []
     for term in terms:
         title_q = Q()
-        for pattern in term.patterns:
+        for pattern in term_patterns(term):
             title_q |= Q(search_title__contains=pattern)
         word_q = Q(search_text__contains=f" {term.word} ")
         whens_total.append(
             Case(When(title_q, then=Value(3)), default=Value(0), output_field=IntegerField())
             + Case(When(word_q, then=Value(1)), default=Value(0), output_field=IntegerField())
+        )
+    for number in boosts:
+        whens_total.append(
+            Case(
+                When(search_title__contains=f" {number} ", then=Value(3)), default=Value(0), output_field=IntegerField()
+            )
         )
     if not whens_total:
         return Value(0)
@@ -470,7 +504,7 @@ def apply_search(qs: QuerySet, query: ParsedQuery) -> QuerySet:
         return qs.annotate(rank=Value(0.0))
     postgres = _is_postgres(qs)
     qs = qs.filter(search_filter(query, postgres=postgres))
-    score = _title_score(query.terms)
+    score = _title_score(query.terms, query.boosts)
     if postgres:
         from django.contrib.postgres.search import TrigramWordSimilarity
 

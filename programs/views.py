@@ -24,7 +24,7 @@ from programs.caching import cache_anonymous_page, per_catalogue_version, render
 from programs.eligibility import PersonContext, ReasonCode, check_eligibility, region_text
 from programs.forms import CatalogueForm, DeadlineCalculatorForm, PersonForm, PlaceForm, clean_postal_code
 from programs.models import DmpIndication, ProgramType
-from programs.search import MAX_QUERY_LENGTH, parse_query
+from programs.search import MAX_QUERY_LENGTH, corrections, parse_query
 from programs.selectors import (
     CatalogueFilters,
     ResolvedPlace,
@@ -287,6 +287,7 @@ def program_list(request: HttpRequest) -> HttpResponse:
         "page_links": list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)),
         "ellipsis": page.paginator.ELLIPSIS,
         "query": query,
+        "did_you_mean": _did_you_mean(query),
         "truncated": form.truncated_query if form.is_bound else False,
         "max_query_length": MAX_QUERY_LENGTH,
         "place": place,
@@ -298,6 +299,12 @@ def program_list(request: HttpRequest) -> HttpResponse:
     if request.htmx and not request.htmx.boosted:
         template += "#results"
     return render_page(request, template, context)
+
+
+def _did_you_mean(query) -> str:
+    """The query with misspelt words replaced by the words searched instead ("" if none)."""
+    replaced = corrections(query) if query else {}
+    return " ".join(replaced.get(word, word) for word in query.words) if replaced else ""
 
 
 # --- detail -----------------------------------------------------------------------------------

@@ -109,6 +109,33 @@ def test_list_updates_in_place_with_htmx(page, live_server, catalogue_data, asse
     page.wait_for_url(lambda url: "q=Herz" in url and "typ=dmp" not in url)
 
 
+def test_enter_in_the_search_field_sends_one_request(page, live_server, catalogue_data):
+    """Typing a word and pressing Enter searches once, in place: no second htmx request for the
+    same input and no full page load on top of it."""
+    visit(page, live_server, "/programme/")
+    page.evaluate("window.__sameDocument = true")
+    requests = []
+    page.on("request", lambda request: requests.append(request.url) if "/programme/" in request.url else None)
+    field = page.get_by_label("Suchbegriff")
+    field.click()
+    page.keyboard.type("Asthma")  # faster than the 300 ms pause: the search waits for Enter
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"q=Asthma"))
+    page.locator("#results").get_by_text("Asthma", exact=False).first.wait_for()
+    page.wait_for_timeout(700)  # a late duplicate would arrive within this time
+    assert page.evaluate("window.__sameDocument") is True
+    assert len([url for url in requests if "q=Asthma" in url]) == 1, requests
+
+
+def test_a_misspelt_search_offers_the_word_it_searched(page, live_server, catalogue_data):
+    visit(page, live_server, "/programme/?q=Herzinsufizienz")
+    hint = page.locator(".app-did-you-mean")
+    assert "Meinten Sie" in hint.inner_text()
+    hint.get_by_role("link", name="„herzinsuffizienz“").click()
+    page.wait_for_url(re.compile(r"q=herzinsuffizienz"))
+    assert page.locator(".app-did-you-mean").count() == 0
+
+
 def test_list_errors_appear_in_place(page, live_server, catalogue_data, assert_no_axe_violations):
     visit(page, live_server, "/programme/")
     page.get_by_label("Alter in Jahren").fill("-5")

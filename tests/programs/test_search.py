@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection
 
 from programs.models import Program, ProgramType
 from programs.search import (
@@ -20,7 +19,6 @@ from programs.search import (
 
 pytestmark = pytest.mark.django_db
 
-postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (pg_trgm)")
 
 
 # --- parsing (pure) ---------------------------------------------------------------------------
@@ -172,10 +170,22 @@ def test_search_without_terms_keeps_everything(catalogue):
 # --- PostgreSQL extras ------------------------------------------------------------------------
 
 
-@postgres_only
-def test_search_tolerates_typos_on_postgres(catalogue):
+def test_search_tolerates_typos_on_both_databases(catalogue):
     assert "curaplan-diabetes-typ-2" in search("Diabetis")
     assert "curaplan-herzinsuffizienz" in search("Herzinsufizienz")
+
+
+def test_corrections_name_the_word_searched_instead(catalogue):
+    from programs.search import corrections
+
+    assert corrections(parse_query("Herzinsufizienz")) == {"herzinsufizienz": "herzinsuffizienz"}
+    assert corrections(parse_query("Diabetes")) == {}  # a known word is not corrected
+
+
+def test_numbers_rank_without_filtering(catalogue):
+    query = parse_query("Diabetes Typ 2")
+    assert query.boosts == ("2",) and [t.word for t in query.terms] == ["diabetes", "typ"]
+    assert parse_query("Typ II").boosts == ("2",)
 
 
 def test_search_stems_german_inflections(catalogue):

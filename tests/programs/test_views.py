@@ -237,7 +237,7 @@ def test_list_form_updates_in_place_with_htmx_and_works_without(client, catalogu
     form = re.search(r'<form id="catalogue-form"[^>]*>', html).group(0)
     assert 'method="get"' in form and f'action="{LIST}"' in form
     assert f'hx-get="{LIST}"' in form
-    assert 'hx-trigger="input changed delay:300ms, change"' in form
+    assert 'hx-trigger="input changed delay:300ms, change, submit"' in form  # Enter: one request, in place
     assert 'hx-target="#results"' in form and 'hx-push-url="true"' in form
 
 
@@ -323,8 +323,10 @@ def test_home_query_count_is_constant(client, catalogue, django_assert_num_queri
 @pytest.mark.parametrize("extra", [0, 40])
 def test_list_query_count_is_constant(client, catalogue, django_assert_num_queries, extra):
     add_programs(catalogue, extra)
-    with django_assert_num_queries(4):  # funds, count, page, contracts
+    with django_assert_num_queries(5):  # funds and vocabulary (once per catalogue version), count, page, contracts
         client.get(LIST, {"q": "Herz"})
+    with django_assert_num_queries(3):  # the next search: count, page, contracts
+        client.get(LIST, {"q": "Diabetis"})
 
 
 @pytest.mark.parametrize("extra", [0, 40])
