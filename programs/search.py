@@ -91,10 +91,8 @@ MAX_QUERY_LENGTH = 200
 MAX_TERMS = 8
 #: Stems shorter than this only match at the start of a word.
 MIN_INFIX_LENGTH = 5
-#: Terms at least this long also match by trigram similarity (PostgreSQL).
+#: Terms at least this long also match the vocabulary words closest to them (typos).
 MIN_FUZZY_LENGTH = 5
-#: pg_trgm similarity a vocabulary word needs to count as the same word misspelt.
-TYPO_SIMILARITY = 0.5
 #: Longest word kept in the vocabulary (longer "words" are codes or noise).
 MAX_WORD_LENGTH = 60
 
