@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from programs.admin import FundScopedAdmin
 from programs.admin_scoping import SHARED, TenantAdmin, TenantInline
+from providers.admin_csv import CsvImportExportMixin
 from providers.models import ContractParticipation, Provider
 
 
@@ -19,7 +20,7 @@ class ParticipationInline(TenantInline, admin.TabularInline):
 
 
 @admin.register(Provider)
-class ProviderAdmin(TenantAdmin):
+class ProviderAdmin(CsvImportExportMixin, TenantAdmin):
     """Provider master data is shared by all funds (the catalogue shows it): every staff account
     reads it, only the operator and the registry import change it (docs/back-office.md). A fund's
     clerks manage the participations in their own contracts (ContractParticipationAdmin)."""
@@ -53,8 +54,9 @@ class ProviderAdmin(TenantAdmin):
 
 
 @admin.register(ContractParticipation)
-class ContractParticipationAdmin(FundScopedAdmin):
+class ContractParticipationAdmin(CsvImportExportMixin, FundScopedAdmin):
     fund_path = "contract__fund"
+    csv_kind = "participations"
     list_display = ["provider", "contract", "valid_from", "valid_until"]
     list_select_related = ["provider", "contract__program", "contract__fund"]
     autocomplete_fields = ["provider", "contract"]
