@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Avg, Max, Min
 from django.utils.translation import gettext as _
 
@@ -249,9 +249,32 @@ def _write_providers(planned, result: ImportResult, *, dry_run: bool) -> None:
         return
     with transaction.atomic():
         Provider.objects.bulk_create(new, batch_size=BATCH)
-        Provider.objects.bulk_update(changed, PROVIDER_FIELDS, batch_size=BATCH)
+        update_rows(Provider, changed, PROVIDER_FIELDS)
         transaction.on_commit(bump_catalogue_version)
     result.written = True
+
+
+def update_rows(model, objs: list, fields: Iterable[str]) -> None:
+    """`bulk_update`, but on PostgreSQL for many rows: COPY the new values into a temporary
+    table and UPDATE … FROM it in one statement (bulk_update's CASE per row took 6 ms a row
+    for 20,000 providers; this takes a fraction of a second). Inside the caller's transaction."""
+    fields = tuple(fields)
+    if connection.vendor != "postgresql" or len(objs) < 500:
+        model.objects.bulk_update(objs, fields, batch_size=BATCH)
+        return
+    quote = connection.ops.quote_name
+    columns = [model._meta.get_field(name).column for name in fields]
+    pk = model._meta.pk.column
+    table, listed = quote(model._meta.db_table), ", ".join(quote(c) for c in (pk, *columns))
+    with connection.cursor() as cursor:
+        # Identifiers from the model's meta, quoted; values travel through COPY.
+        cursor.execute(f"CREATE TEMP TABLE vl_update ON COMMIT DROP AS SELECT {listed} FROM {table} WITH NO DATA")  # noqa: S608
+        with cursor.copy(f"COPY vl_update ({listed}) FROM STDIN") as copy:
+            for obj in objs:
+                copy.write_row([obj.pk, *(getattr(obj, name) for name in fields)])
+        assignments = ", ".join(f"{quote(c)} = u.{quote(c)}" for c in columns)
+        cursor.execute(f"UPDATE {table} t SET {assignments} FROM vl_update u WHERE t.{quote(pk)} = u.{quote(pk)}")  # noqa: S608
+        cursor.execute("DROP TABLE vl_update")
 
 
 # --- participations -------------------------------------------------------------------------------
@@ -349,7 +372,7 @@ def _write_participations(planned, result: ImportResult, *, dry_run: bool) -> No
         return
     with transaction.atomic():
         ContractParticipation.objects.bulk_create(new, batch_size=BATCH)
-        ContractParticipation.objects.bulk_update(changed, ["valid_until"], batch_size=BATCH)
+        update_rows(ContractParticipation, changed, ("valid_until",))
         transaction.on_commit(bump_catalogue_version)
     result.written = True
 

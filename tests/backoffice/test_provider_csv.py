@@ -198,3 +198,17 @@ def test_a_preview_token_is_bound_to_the_person_who_uploaded(client, catalogue, 
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     client.post(url, {"token": token})
     assert not Provider.objects.filter(lanr=LANR_1).exists()
+
+
+def test_many_changed_rows_are_updated_in_one_statement(catalogue):
+    """From 500 changed rows on PostgreSQL the update goes through COPY and UPDATE … FROM
+    (bulk_update took minutes for 20,000 rows); the values must land all the same."""
+    lanrs = [lanr_with_check_digit(f"{300000 + n:06d}", "01") for n in range(600)]
+    first = providers_file(*(f"gp;Praxis {n};{lanr};;;;;77716;Haslach;;;ja" for n, lanr in enumerate(lanrs)))
+    assert import_providers(first).created == 600
+    second = providers_file(*(f"gp;Praxis {n} neu;{lanr};;;;;01067;Dresden;;;nein" for n, lanr in enumerate(lanrs)))
+    result = import_providers(second)
+    assert result.updated == 600
+    changed = Provider.objects.filter(lanr__in=lanrs)
+    assert changed.filter(city="Dresden", land_id="SN", accepts_new_patients=False).count() == 600
+    assert changed.get(lanr=lanrs[7]).name == "Praxis 7 neu"
