@@ -32,4 +32,9 @@ CACHES = {
 CATALOGUE_PAGE_CACHE = os.environ.get("CATALOGUE_PAGE_CACHE", "true") == "true"
 CONN_MAX_AGE = 600
 DATABASES["default"]["CONN_MAX_AGE"] = 600  # noqa: F405
-LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "ERROR"}}
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"stderr": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["stderr"], "level": "ERROR"},
+}

@@ -167,7 +167,11 @@ class Person:
             name, _, rest = header.partition("=")
             self.cookies[name.strip()] = rest.split(";", 1)[0]
         if response.status not in expect:
-            self._fail(step, f"HTTP {response.status}")
+            what = f"HTTP {response.status}"
+            if response.status >= 400:
+                title = re.search(r"<title>(.*?)</title>", text, re.S)
+                what += f" {method} {path.split('?')[0]} “{title.group(1).strip() if title else text[:80]}”"
+            self._fail(step, what)
             raise Failed(step)
         with self.stats.lock:
             self.stats.latencies[step].append(elapsed)
@@ -233,7 +237,7 @@ class Person:
         except Failed:
             # did it go through? the status page says (a second revocation would be refused)
             _, _, page = self.retry(self.request, "status page", "GET", f"/teilnahme/{pk}/")
-            if "widerrufen" not in page:
+            if not re.search(r"Status: <strong>widerrufen</strong>", page):
                 raise
         with self.stats.lock:
             self.stats.declared[pk] = "revoked"
@@ -336,7 +340,7 @@ def main() -> None:
         begin, end = restarts[0]
         print(f"PostgreSQL restart: from {begin:.1f} s to {end:.1f} s")
         outside = [e for e in all_errors if not (begin - 1 <= e[0] <= end + 10)]
-        kinds = sorted({what for _t, _s, what in all_errors})
+        kinds = sorted({what.split(" ", 2)[0] + " " + what.split(" ", 2)[1] for _t, _s, what in all_errors})
         print(f"failed requests: {len(all_errors)} ({', '.join(kinds) or 'none'}), "
               f"first at {all_errors[0][0]:.1f} s, last at {all_errors[-1][0]:.1f} s; "
               f"outside the outage (+10 s to reconnect): {len(outside)}" if all_errors else "failed requests: 0")  # fmt: skip
@@ -347,6 +351,13 @@ def main() -> None:
                                 if not problems else f"{len(problems)} problems"))  # fmt: skip
     for problem in problems[:20]:
         print("  " + problem)
+    if all_errors:
+        print("failed requests by answer:")
+        counts: dict[str, int] = defaultdict(int)
+        for _t, step, what in all_errors:
+            counts[f"{step}: {what}"] += 1
+        for what, n in sorted(counts.items(), key=lambda item: -item[1])[:15]:
+            print(f"  {n} × {what}")
     all_times = [t for times in stats.latencies.values() for t in times]
     if all_times:
         print(f"all requests: {len(all_times)}, mean {statistics.mean(all_times) * 1000:.0f} ms")

@@ -124,6 +124,22 @@ def test_database_outage_answers_503_with_retry_after_in_german(aoks):
 
 
 @pytest.mark.django_db
+def test_a_session_that_cannot_be_saved_in_an_outage_answers_503_not_400(aoks):
+    """bench/load.py --restart-db: while PostgreSQL restarted, requests whose session had to be
+    saved answered 400 ("session was deleted before the request completed"): Django's database
+    session store reports any database error on update as a deleted session."""
+    from django.contrib.sessions.models import Session
+
+    person = InsuredPersonFactory()
+    client = Client(raise_request_exception=False)
+    client.force_login(person.user)
+    with mock.patch.object(Session, "save", side_effect=OperationalError("server closed the connection")):
+        response = client.post(reverse("accounts:session_extend"))
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+
+
+@pytest.mark.django_db
 def test_other_errors_stay_500(aoks):
     client = Client(raise_request_exception=False)
     with mock.patch("programs.views.render_page", side_effect=ValueError("boom")):
