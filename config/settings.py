@@ -57,6 +57,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.logging.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "config.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -327,12 +328,26 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     # No KVNR or name in server logs: query values of request lines are masked (docs/audit.md).
-    "filters": {"redact_query": {"()": "config.logging.RedactQueryFilter"}},
+    "filters": {
+        "redact_query": {"()": "config.logging.RedactQueryFilter"},
+        "request_id": {"()": "config.logging.RequestIdFilter"},
+    },
     "formatters": {
-        "django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"}
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+        "text": {"format": "{asctime} {levelname} {name} [{request_id}] {message}", "style": "{"},
+        "json": {"()": "config.logging.JsonFormatter"},
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["redact_query"]},
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["redact_query", "request_id"],
+            # LOG_FORMAT=json: one JSON object per line with the request id (docs/deployment.md)
+            "formatter": env("LOG_FORMAT", default="text"),
+        },
         "django.server": {"class": "logging.StreamHandler", "formatter": "django.server", "filters": ["redact_query"]},
     },
     "loggers": {

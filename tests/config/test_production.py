@@ -13,6 +13,7 @@ from unittest import mock
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db import OperationalError, connection
+from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 
@@ -260,3 +261,48 @@ def test_favicon_ico_leads_to_the_icon(client):
     assert response.status_code == 301
     assert response["Location"].endswith("img/favicon.svg")
     assert "<svg" in Path(finders.find("img/favicon.svg")).read_text(encoding="utf-8")
+
+
+@pytest.mark.django_db
+def test_every_response_and_log_line_of_a_request_carries_its_request_id(client, aoks, caplog):
+    """The proxy's X-Request-ID comes back and marks the application's log lines of that
+    request; without one the portal makes its own; a forged value with odd characters is
+    replaced."""
+    import logging
+
+    from config.logging import RequestIdFilter
+
+    records = []
+
+    class Collect(logging.Handler):
+        def emit(self, record):
+            records.append(record)
+
+    handler = Collect()
+    handler.addFilter(RequestIdFilter())
+    logger = logging.getLogger("programs")
+    logger.addHandler(handler)
+    try:
+        with mock.patch(
+            "programs.views.render_page", side_effect=lambda *a, **k: logger.warning("rendering") or HttpResponse("ok")
+        ):
+            response = client.get(reverse("programs:list"), headers={"X-Request-ID": "abc-123"})
+    finally:
+        logger.removeHandler(handler)
+    assert response["X-Request-ID"] == "abc-123"
+    assert [r.request_id for r in records] == ["abc-123"]
+    made = client.get(reverse("home"))["X-Request-ID"]
+    assert re.fullmatch(r"[0-9a-f]{32}", made)
+    assert client.get(reverse("home"), headers={"X-Request-ID": "x\nforged"})["X-Request-ID"] != "x\nforged"
+
+
+def test_json_log_lines_carry_the_request_id():
+    import json
+    import logging
+
+    from config.logging import JsonFormatter
+
+    record = logging.LogRecord("django.request", logging.ERROR, __file__, 1, "Fehler bei %s", ("/x",), None)
+    record.request_id = "abc-123"
+    line = json.loads(JsonFormatter().format(record))
+    assert line["request_id"] == "abc-123" and line["message"] == "Fehler bei /x" and line["level"] == "ERROR"
