@@ -505,13 +505,13 @@ def main() -> None:
         "per-visitor CSRF token and CSP nonce filled into the stored HTML and the middleware, so the pages reach "
         "0,5–0,7 × the minimal view. Without it every request renders: a list page spends most of its time in "
         "templates (the filter form, 20 result rows) and the ORM, with the search itself one query of a few "
-        "milliseconds; rendering on two workers sharing two cores with PostgreSQL and wrk gives 60–100 requests/s, "
-        "far from 0,15 × a view that does nothing. The list with a search meets its target through the cache, "
-        "not when every request renders — stated here so that nobody reads the first table as met.",
+        "milliseconds; rendering on two workers sharing two cores with PostgreSQL and wrk gives 60–160 requests/s, "
+        "far from 0,15 × a view that does nothing. Repeated URLs meet their target through the cache, new URLs "
+        "and signed-in pages do not — see “Seiten ohne Cache” below for the profile and what was done.",
         "",
         "How: searching is one query over normalised columns (`programs/search.py`: folded text, light "
-        "stemming, compounds, synonyms, spelled-out umlauts; typo tolerance through the vocabulary table and "
-        "pg_trgm in a sub-select of the same query). Computing `to_tsvector('german', …)` per row at query time "
+        "stemming, compounds, synonyms, spelled-out umlauts; typos matched in Python against the "
+        "catalogue's vocabulary, memoised per catalogue version). Computing `to_tsvector('german', …)` per row at query time "
         "cost 200–400 ms a search with 1,500 programs and was dropped. The list finds and orders all matches "
         "once, then loads only the page's rows (contracts as tuples, no model instances); eligibility is "
         "evaluated in Python on prefetched relations. The provider search reads `(id, latitude, longitude)` of "
