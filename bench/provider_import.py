@@ -99,7 +99,9 @@ def main() -> None:
         return "COPY into text columns"
 
     def summary(result):
-        return f"{result.created} new, {result.updated} changed, {result.unchanged} unchanged, {len(result.errors)} errors"
+        return (
+            f"{result.created} new, {result.updated} changed, {result.unchanged} unchanged, {len(result.errors)} errors"
+        )
 
     baseline = timed("COPY (baseline)", copy, options.rows)
     timed("check only (preview)", lambda: summary(import_providers(data, dry_run=True)), options.rows, baseline)

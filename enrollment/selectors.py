@@ -183,6 +183,32 @@ def providers_near(
     return [(hit.provider, hit.distance_km) for hit in page.hits]
 
 
+def open_participations_with_deadlines(user, *, now: dt.datetime) -> list[Participation]:
+    """The open participations of every person the user may act for, oldest declaration first,
+    each with `state_label`, `is_self` and its next deadline as `next_deadline` (a date) and
+    `next_deadline_kind` ("revoke", "cancel" or "end", or "" when none): what the home page
+    greets a signed-in person with. Two queries."""
+    persons = persons_for_user(user)
+    names = {p.pk: p for p in persons}
+    rows = list(
+        Participation.objects.filter(person_id__in=list(names), status__in=OPEN_STATUSES)
+        .select_related("contract__program")
+        .order_by("declared_at", "pk")
+    )
+    for p in rows:
+        p.person = names[p.person_id]
+        p.is_self = p.person.user_id == user.pk
+        p.state_label = p.display_state_label(now=now)
+        p.next_deadline, p.next_deadline_kind = None, ""
+        if p.revocation_deadline and p.can_revoke(now=now):
+            p.next_deadline, p.next_deadline_kind = p.revocation_deadline, "revoke"
+        elif p.cancel_by and p.can_cancel(now=now):
+            p.next_deadline, p.next_deadline_kind = p.cancel_by, "cancel"
+        elif p.end_date:
+            p.next_deadline, p.next_deadline_kind = p.end_date, "end"
+    return rows
+
+
 def running_program_ids(person: InsuredPerson) -> frozenset[int]:
     """Programs the person takes part in now (running participations): what the catalogue's
     eligibility rules need to know about participations (prerequisites, exclusions)."""

@@ -18,7 +18,7 @@ from django.utils.http import urlencode
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from enrollment.selectors import program_answers, running_program_ids
+from enrollment.selectors import open_participations_with_deadlines, program_answers, running_program_ids
 from programs.aok import land_name
 from programs.caching import cache_anonymous_page, per_catalogue_version, render_page
 from programs.eligibility import PersonContext, ReasonCode, check_eligibility, region_text
@@ -202,6 +202,11 @@ def home(request: HttpRequest) -> HttpResponse:
     form = PlaceForm(request.GET if bound else None)
     place = None
     groups = []
+    person = _insured_person(request)
+    if person is not None and not bound and person.postal_code:
+        # signed in: the person's own place, without typing it (a typed postal code still wins)
+        own = resolve_place(person.postal_code)
+        place = own if own.known and own.settled else None
     if bound:
         raw_code = request.GET.get("plz", "")
         try:
@@ -237,6 +242,10 @@ def home(request: HttpRequest) -> HttpResponse:
         "groups": groups,
         "program_total": sum(g["count"] for g in groups),
         "per_type": HOME_PER_TYPE,
+        "greeting_person": person,
+        "open_participations": (
+            open_participations_with_deadlines(request.user, now=timezone.now()) if person is not None else []
+        ),
     }
     return render_page(request, "programs/home.html", context)
 

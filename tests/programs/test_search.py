@@ -20,7 +20,6 @@ from programs.search import (
 pytestmark = pytest.mark.django_db
 
 
-
 # --- parsing (pure) ---------------------------------------------------------------------------
 
 

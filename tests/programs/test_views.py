@@ -528,3 +528,34 @@ def test_detail_for_a_place_outside_the_program_says_so_instead_of_listing_far_p
     # inside the region the practices are listed as before
     inside = detail(client, "hausarztprogramm-bw", plz="77716", alter="40")
     assert inside.context["nearby"].hits and "gilt dieses Programm nicht" not in text_of(inside)
+
+
+def test_home_greets_a_signed_in_person_with_their_place_participations_and_deadlines(client, catalogue):
+    """After sign-in the home page uses the person's own postal code and fund (no need to type
+    it) and greets them with their open participations and the next deadline of each."""
+    from enrollment import services
+    from tests.fixtures.enrollment import ALL_CONSENTS
+
+    person = InsuredPersonFactory(first_name="Erika", postal_code="77716", city="Haslach im Kinzigtal")
+    contract = catalogue.hzv.contracts.get()
+    gp = make_provider("Praxis am Markt", 48.28, 8.09, contracts=[contract])
+    now = timezone.now()
+    participation = services.participation_declare(
+        person=person, contract=contract, provider=gp, actor=person.user, consents=ALL_CONSENTS,
+        idempotency_key=__import__("uuid").uuid4(), now=now,
+    )  # fmt: skip
+    client.force_login(person.user)
+    response = client.get(HOME)
+    page = text_of(response)
+    assert "Guten Tag, Erika" in page
+    assert "Hausarztprogramm AOK Baden-Württemberg" in page and "Widerruf möglich bis" in page
+    assert participation.revocation_deadline.strftime("%d.%m.%Y") in page
+    assert f'href="{reverse("enrollment:detail", args=[participation.pk])}"' in response.content.decode()
+    # the person's own place, without typing the postal code
+    assert "Für 77716 Haslach im Kinzigtal ist die AOK Baden-Württemberg zuständig" in page
+    # a postal code typed in still wins
+    assert "Für 01067 Dresden" in text_of(client.get(HOME, {"plz": "01067"}))
+
+
+def test_home_for_visitors_has_no_greeting(client, catalogue):
+    assert "Guten Tag" not in text_of(client.get(HOME))
