@@ -243,6 +243,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "program_total": sum(g["count"] for g in groups),
         "per_type": HOME_PER_TYPE,
         "greeting_person": person,
+        # the navigation's link to the program list keeps the place (templates/base.html)
+        "visit_plz": place.code if place is not None and not form.errors else "",
         "open_participations": (
             open_participations_with_deadlines(request.user, now=timezone.now()) if person is not None else []
         ),
@@ -303,6 +305,7 @@ def program_list(request: HttpRequest) -> HttpResponse:
         "person": ctx,
         "filters": filters,
         "is_filtered": bool(request.GET) and any(v for k, v in request.GET.items() if k != "seite"),
+        "visit_plz": place.code if place is not None else "",
     }
     template = "programs/program_list.html"
     if request.htmx and not request.htmx.boosted:
@@ -372,6 +375,7 @@ def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "form": form,
         "person": ctx,
         "place": place,
+        "visit_plz": place.code if place is not None else "",
         "eligibility": eligibility,
         "own_answer": own_answer,
         "others": [a for a in answers if not a.is_self],

@@ -559,3 +559,14 @@ def test_home_greets_a_signed_in_person_with_their_place_participations_and_dead
 
 def test_home_for_visitors_has_no_greeting(client, catalogue):
     assert "Guten Tag" not in text_of(client.get(HOME))
+
+
+def test_the_navigation_keeps_the_postal_code_of_the_visit(client, catalogue):
+    """A visitor who entered a postal code keeps it when they go to the program list through
+    the navigation; a page without one (or with a wrong one) links to the plain list."""
+    nav = re.compile(r'<a class="app-nav__link" href="([^"]*)"[^>]*>Programme</a>')
+    assert nav.search(client.get(HOME, {"plz": "77716"}).content.decode()).group(1) == f"{LIST}?plz=77716"
+    detail = reverse("programs:detail", args=["hausarztprogramm-bw"])
+    assert nav.search(client.get(detail, {"plz": "77716"}).content.decode()).group(1) == f"{LIST}?plz=77716"
+    assert nav.search(client.get(HOME).content.decode()).group(1) == LIST
+    assert nav.search(client.get(HOME, {"plz": "123"}).content.decode()).group(1) == LIST
