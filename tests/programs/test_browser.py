@@ -193,3 +193,30 @@ def test_deadline_calculator_by_keyboard_without_javascript(page_nojs, live_serv
     page.get_by_role("button", name="Frist berechnen").click()
     page.wait_for_url(re.compile(r"erklaerung=2026-12-19"))
     assert page.get_by_text("Sie können bis einschließlich Montag, 4. Januar 2027 widerrufen.").is_visible()
+
+
+def test_on_a_phone_the_results_come_first_and_the_filters_are_one_tap_away(
+    page, live_server, catalogue_data, assert_no_axe_violations, tmp_path
+):
+    page.set_viewport_size({"width": 390, "height": 844})
+    visit(page, live_server, "/programme/?q=Herz")
+    results = page.locator("#results-title").bounding_box()
+    search = page.get_by_label("Suchbegriff").bounding_box()
+    assert results["y"] < search["y"]  # the results above the form
+    assert page.get_by_role("link", name="Suche und Filter ändern").is_visible()
+    page.screenshot(path=str(tmp_path / "programme-390.png"), full_page=True)
+    assert (tmp_path / "programme-390.png").stat().st_size > 10_000
+    assert_no_axe_violations(page)
+    page.get_by_role("link", name="Suche und Filter ändern").click()
+    page.wait_for_url(re.compile(r"#catalogue-form$"))
+    # scrolled to the form (smoothly, where the system allows motion)
+    for _ in range(50):
+        top = page.evaluate("document.getElementById('catalogue-form').getBoundingClientRect().top")
+        if -2 <= top < 200:
+            break
+        page.wait_for_timeout(100)
+    assert -2 <= top < 200, top
+    # wide screens keep the filters beside the results, without the jump links
+    page.set_viewport_size({"width": 1280, "height": 900})
+    assert not page.get_by_role("link", name="Suche und Filter ändern").is_visible()
+    assert page.locator("#catalogue-form").bounding_box()["x"] < page.locator("#results-title").bounding_box()["x"]
