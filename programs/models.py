@@ -280,8 +280,14 @@ def _record_search_words(programs, *, using: str | None = None) -> None:
 
 class ProgramQuerySet(models.QuerySet):
     """Bulk writes keep the search columns and the page cache right, as save() does
-    (seed and import commands use bulk_create/bulk_update; `update()` does not: call
+    (seed and import commands use bulk_create/bulk_update; `update()` replaces the catalogue
+    version but does not recompute the search columns: call
     programs.search.rebuild_search_columns() after it)."""
+
+    def update(self, **kwargs):
+        result = super().update(**kwargs)
+        _catalogue_changed()  # the page cache and the memoised search texts (programs.search)
+        return result
 
     def bulk_create(self, objs, *args, **kwargs):
         objs = list(objs)

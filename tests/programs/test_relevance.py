@@ -115,3 +115,15 @@ def test_lay_queries_find_what_people_expect_first(demo_catalogue, subtests):
             results = ranked(query)
             assert results, f"{query!r} found nothing"
             assert _matches(results[0], expected), f"{query!r}: first {results[0]!r}, expected one of {expected}"
+
+
+def test_the_search_in_python_finds_what_the_sql_rule_finds(demo_catalogue, subtests):
+    """`matching_program_ids` applies `search_filter`'s rule in Python over the memoised texts:
+    for every query of the set (and a few odd ones) both give the same programs."""
+    from programs.search import matching_program_ids, search_filter
+
+    for query in [q for q, _ in RELEVANCE] + ["Kinder", "zz", "Typ 2", "Herz Kind", "Rückenschmerzen Jugendliche"]:
+        with subtests.test(query=query):
+            parsed = parse_query(query)
+            expected = set(Program.objects.filter(search_filter(parsed)).values_list("pk", flat=True))
+            assert set(matching_program_ids(parsed)) == expected

@@ -323,7 +323,8 @@ def test_home_query_count_is_constant(client, catalogue, django_assert_num_queri
 @pytest.mark.parametrize("extra", [0, 40])
 def test_list_query_count_is_constant(client, catalogue, django_assert_num_queries, extra):
     add_programs(catalogue, extra)
-    with django_assert_num_queries(5):  # funds and vocabulary (once per catalogue version), count, page, contracts
+    # funds, vocabulary and search texts (once per catalogue version), the matches, page, contracts
+    with django_assert_num_queries(6):
         client.get(LIST, {"q": "Herz"})
     with django_assert_num_queries(3):  # the next search: count, page, contracts
         client.get(LIST, {"q": "Diabetis"})
