@@ -63,6 +63,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
 from programs.aok import LAND_CODE_BY_AGS
+from programs.caching import per_catalogue_version
 
 if TYPE_CHECKING:  # pragma: no cover
     from programs.models import Contract, Program
@@ -204,25 +205,43 @@ class ContractBrief:
 
 
 def attach_current_contracts(programs: Iterable[Program], *, on: dt.date, using: str | None = None) -> None:
-    """Set ``program.current_contracts`` to `ContractBrief`s of the contracts valid on `on`
-    (one query of tuples for any number of programs; a DMP has a contract with every AOK)."""
-    from programs.models import Contract
+    """Set ``program.current_contracts`` to `ContractBrief`s of the contracts valid on `on`.
 
+    On the default database the briefs of every program come from one read per catalogue
+    version and day (`_current_contract_briefs`, memoised per process): a list page attaches
+    them without a query. Elsewhere (a read replica) one query of tuples for these programs."""
     programs = list(programs)
     if not programs:
         return
-    by_program: dict[int, list[ContractBrief]] = {p.pk: [] for p in programs}
-    valid = Q(valid_from__lte=on) & (Q(valid_until__isnull=True) | Q(valid_until__gte=on))
-    rows = (
-        Contract.objects.using(using)
-        .filter(valid, program_id__in=list(by_program))
-        .order_by("fund__name", "pk")
-        .values_list("pk", "program_id", "fund_id", "fund__name", "fund__short_name")
-    )
-    for pk, program_id, fund_id, name, short_name in rows:
-        by_program[program_id].append(ContractBrief(pk, fund_id, FundBrief(fund_id, name, short_name)))
+    if using is None:
+        briefs = _current_contract_briefs(on)
+    else:
+        briefs = _contract_briefs(on, using=using, program_ids=[p.pk for p in programs])
     for program in programs:
-        program.current_contracts = by_program[program.pk]
+        program.current_contracts = list(briefs.get(program.pk, ()))
+
+
+def _contract_briefs(
+    on: dt.date, *, using: str | None = None, program_ids=None
+) -> dict[int, tuple[ContractBrief, ...]]:
+    from programs.models import Contract
+
+    valid = Q(valid_from__lte=on) & (Q(valid_until__isnull=True) | Q(valid_until__gte=on))
+    rows = Contract.objects.using(using).filter(valid)
+    if program_ids is not None:
+        rows = rows.filter(program_id__in=program_ids)
+    by_program: dict[int, list[ContractBrief]] = {}
+    for pk, program_id, fund_id, name, short_name in rows.order_by("fund__name", "pk").values_list(
+        "pk", "program_id", "fund_id", "fund__name", "fund__short_name"
+    ):
+        by_program.setdefault(program_id, []).append(ContractBrief(pk, fund_id, FundBrief(fund_id, name, short_name)))
+    return {program_id: tuple(briefs) for program_id, briefs in by_program.items()}
+
+
+@per_catalogue_version
+def _current_contract_briefs(on: dt.date) -> dict[int, tuple[ContractBrief, ...]]:
+    """Every program's current contracts on `on` (read only: shared by every request)."""
+    return _contract_briefs(on)
 
 
 def prefetch_for_eligibility(qs: QuerySet, *, on: dt.date, contracts: bool = True) -> QuerySet:
