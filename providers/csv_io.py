@@ -110,9 +110,15 @@ def read_csv(data: bytes, columns: tuple[str, ...], result: ImportResult) -> lis
         if len(values) > len(header):
             result.error(line, _("Die Zeile hat mehr Felder als die Kopfzeile."))
             continue
-        rows.append((line, {name: (values[i].strip() if i < len(values) else "") for i, name in enumerate(header)}))
+        rows.append((line, {name: _unescape(values[i]) if i < len(values) else "" for i, name in enumerate(header)}))
     result.rows = len(rows)
     return rows
+
+
+def _unescape(value: str) -> str:
+    """A cell as read: stripped, and the apostrophe the export puts before formula-like text removed."""
+    value = value.strip()
+    return value[1:] if value[:1] == "'" and value[1:2] in FORMULA_STARTS and value[1:2] else value
 
 
 def _date(value: str) -> dt.date | None:
@@ -380,11 +386,22 @@ def _write_participations(planned, result: ImportResult, *, dry_run: bool) -> No
 # --- export -----------------------------------------------------------------------------------
 
 
+#: Cells starting with these run as formulas in spreadsheets (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value) -> str:
+    """A cell as written: a text that a spreadsheet would run as a formula gets a leading
+    apostrophe ("'=HYPERLINK(…)"), which `read_csv` takes off again."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def _write(columns: tuple[str, ...], rows: Iterable[tuple]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(columns)
-    writer.writerows(rows)
+    writer.writerows([_cell(value) for value in row] for row in rows)
     return "\ufeff" + out.getvalue()
 
 

@@ -212,3 +212,14 @@ def test_many_changed_rows_are_updated_in_one_statement(catalogue):
     changed = Provider.objects.filter(lanr__in=lanrs)
     assert changed.filter(city="Dresden", land_id="SN", accepts_new_patients=False).count() == 600
     assert changed.get(lanr=lanrs[7]).name == "Praxis 7 neu"
+
+
+def test_the_export_cannot_run_formulas_in_a_spreadsheet_and_imports_back(catalogue):
+    """A name like '=HYPERLINK(…)' would run as a formula when the export is opened in Excel:
+    such cells are written with a leading apostrophe, which the import takes off again."""
+    assert import_providers(providers_file(f"gp;=HYPERLINK(1);{LANR_1};;;;;77716;Haslach;+49 7832 1;;ja")).ok
+    export = export_providers(Provider.objects.filter(lanr=LANR_1))
+    assert ";'=HYPERLINK(1);" in export and ";'+49 7832 1;" in export
+    again = import_providers(export.encode("utf-8"))
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 1)
+    assert Provider.objects.get(lanr=LANR_1).phone == "+49 7832 1"
