@@ -148,7 +148,9 @@ def clear_local_pages() -> None:
 
 #: Catalogue reads memoised per process (see `per_catalogue_version`), least recently used out.
 _values: OrderedDict[tuple, object] = OrderedDict()
-MAX_VALUES = 4096
+#: A program page with its prefetched relations is some 10–50 KB: 1,024 entries keep a worker
+#: under about 50 MB even with a large catalogue (least recently used out).
+MAX_VALUES = 1024
 
 
 def per_catalogue_version(function):
