@@ -106,20 +106,22 @@ def declare_start(request: HttpRequest) -> HttpResponse:
 def declare(request: HttpRequest, token: str) -> HttpResponse:
     """Teilnahmeerklärung in three steps: for whom (with every eligibility reason), provider,
     declaration. State lives in the session; the last form carries the idempotency key."""
+    step = request.POST.get("step") or request.GET.get("schritt") or "person"
+    if step == "erklaerung" and request.method == "POST":
+        # A repeated post of an already processed form leads to the same record, also when the
+        # first post has already closed the wizard (its token is gone): a double click, or a
+        # retry after the answer was lost on the way. Only the account's own records count.
+        done = _already_declared(request, request.POST.get("idempotency_key"))
+        if done is not None:
+            return redirect("enrollment:detail", pk=done.pk)
     program_id = request.session.get(WIZARD_TOKENS, {}).get(token)
     if program_id is None:
         messages.info(request, _("Bitte beginnen Sie die Erklärung auf der Seite des Programms."))
         return redirect("programs:list")
     program = get_object_or_404(Program.objects.filter(is_published=True), pk=program_id)
-    step = request.POST.get("step") or request.GET.get("schritt") or "person"
     if step not in WIZARD_STEPS:
         step = "person"
     state = request.session.get(_session_key(token), {})
-    if step == "erklaerung" and request.method == "POST":
-        # A repeated post of an already processed form leads to the same record.
-        done = _already_declared(request, request.POST.get("idempotency_key"))
-        if done is not None:
-            return redirect("enrollment:detail", pk=done.pk)
     if step != "person" and not state.get("person"):
         return redirect(_step_url(token, "person"))
     if step == "person":

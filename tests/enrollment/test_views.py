@@ -69,6 +69,30 @@ def test_wizard_declares_once_even_when_posted_twice(client, hzv, gp, person):
     assert event_rows(participation) == [("", Status.SUBMITTED, EventReason.DECLARED, person.user, Channel.ONLINE)]
 
 
+def test_wizard_repeated_post_to_the_same_url_leads_to_the_record(client, hzv, gp, person):
+    """A browser posts the last form again to the same URL (double click, or a retry after the
+    answer was lost on the way): the first post has closed the wizard, yet the second must lead to
+    the record, not to the program list (the person would not see their declaration and, starting
+    again, be told they already take part)."""
+    client.force_login(person.user)
+    client.post(wizard_url(client, hzv, "person"), {"step": "person", "person": person.pk})
+    client.post(wizard_url(client, hzv, "praxis"), {"step": "praxis", "provider": gp.pk})
+    url = wizard_url(client, hzv, "erklaerung")
+    page = client.get(url).content.decode()
+    key = re.search(r'name="idempotency_key" value="([0-9a-f-]+)"', page).group(1)
+    data = {"step": "erklaerung", "idempotency_key": key, **dict.fromkeys(ALL_CONSENTS, "on")}
+    first = client.post(url, data)
+    second = client.post(url, data)  # the same URL: the wizard's token is already spent
+    participation = Participation.objects.get()
+    assert first.url == second.url == reverse("enrollment:detail", kwargs={"pk": participation.pk})
+    assert len(event_rows(participation)) == 1
+    # another account posting that key learns nothing about the record
+    stranger = Client()
+    stranger.force_login(UserFactory())
+    response = stranger.post(url, data)
+    assert response.status_code == 302 and response.url == reverse("programs:list")
+
+
 def test_wizard_missing_confirmation_shows_errors(client, hzv, gp, person):
     client.force_login(person.user)
     client.post(wizard_url(client, hzv, "person"), {"step": "person", "person": person.pk})
