@@ -150,6 +150,13 @@ def postal_code_places() -> dict[str, tuple[float, float, str]]:
     return {r["code"]: (r["lat"], r["lon"], r["land"]) for r in rows}
 
 
+def _provider_ids() -> tuple[dict[str, int], dict[str, int]]:
+    """LANR → provider id and IK → provider id of every provider (two queries of pairs)."""
+    by_lanr = dict(Provider.objects.exclude(lanr="").values_list("lanr", "pk"))
+    by_ik = dict(Provider.objects.exclude(ik="").values_list("ik", "pk"))
+    return by_lanr, by_ik
+
+
 def _provider_key(lanr: str, ik: str) -> tuple[str, str] | None:
     if lanr and lanr != PSEUDO_LANR:
         return ("lanr", lanr)
@@ -211,8 +218,7 @@ def import_providers(data: bytes, *, dry_run: bool = False) -> ImportResult:
         return result
     places = postal_code_places()
     kinds = {v: v for v in ProviderKind.values} | {str(label).casefold(): v for v, label in ProviderKind.choices}
-    by_lanr = dict(Provider.objects.exclude(lanr="").values_list("lanr", "pk"))
-    by_ik = dict(Provider.objects.exclude(ik="").values_list("ik", "pk"))
+    by_lanr, by_ik = _provider_ids()
     seen: dict[tuple[str, str], int] = {}
     planned: list[tuple[int | None, dict]] = []
     for line, row in rows:
@@ -240,9 +246,9 @@ def _write_providers(planned, result: ImportResult, *, dry_run: bool) -> None:
     new = [Provider(**values) for pk, values in planned if pk is None]
     existing = {pk: values for pk, values in planned if pk is not None}
     changed = []
-    for start in range(0, len(existing), BATCH):
-        chunk = list(existing)[start : start + BATCH]
-        for pk, provider in Provider.objects.in_bulk(chunk).items():
+    ids = list(existing)
+    for start in range(0, len(ids), BATCH):
+        for pk, provider in Provider.objects.in_bulk(ids[start : start + BATCH]).items():
             values = existing[pk]
             if all(getattr(provider, name) == value for name, value in values.items()):
                 result.unchanged += 1
@@ -250,12 +256,18 @@ def _write_providers(planned, result: ImportResult, *, dry_run: bool) -> None:
             for name, value in values.items():
                 setattr(provider, name, value)
             changed.append(provider)
+    _save(Provider, new, changed, PROVIDER_FIELDS, result, dry_run=dry_run)
+
+
+def _save(model, new: list, changed: list, fields: Iterable[str], result: ImportResult, *, dry_run: bool) -> None:
+    """Count, and unless `dry_run` write new and changed rows in one transaction; the catalogue
+    version is replaced once, after the commit."""
     result.created, result.updated = len(new), len(changed)
     if dry_run:
         return
     with transaction.atomic():
-        Provider.objects.bulk_create(new, batch_size=BATCH)
-        update_rows(Provider, changed, PROVIDER_FIELDS)
+        model.objects.bulk_create(new, batch_size=BATCH)
+        update_rows(model, changed, fields)
         transaction.on_commit(bump_catalogue_version)
     result.written = True
 
@@ -307,8 +319,7 @@ def import_participations(data: bytes, *, fund_ids: Iterable[int] | None = None,
         return result
     allowed = None if fund_ids is None else set(fund_ids)
     contracts = newest_contracts()
-    by_lanr = dict(Provider.objects.exclude(lanr="").values_list("lanr", "pk"))
-    by_ik = dict(Provider.objects.exclude(ik="").values_list("ik", "pk"))
+    by_lanr, by_ik = _provider_ids()
     seen: dict[tuple[int, int, dt.date], int] = {}
     planned = []
     for line, row in rows:
@@ -373,14 +384,7 @@ def _write_participations(planned, result: ImportResult, *, dry_run: bool) -> No
             changed.append(row)
         else:
             result.unchanged += 1
-    result.created, result.updated = len(new), len(changed)
-    if dry_run:
-        return
-    with transaction.atomic():
-        ContractParticipation.objects.bulk_create(new, batch_size=BATCH)
-        update_rows(ContractParticipation, changed, ("valid_until",))
-        transaction.on_commit(bump_catalogue_version)
-    result.written = True
+    _save(ContractParticipation, new, changed, ("valid_until",), result, dry_run=dry_run)
 
 
 # --- export -----------------------------------------------------------------------------------
