@@ -104,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "enrollment.accounts.sessions.context",
             ],
+            "builtins": ["programs.templatetags.dates"],
         },
     },
 ]
@@ -164,6 +165,8 @@ USE_I18N = True
 USE_TZ = True
 # German number formats come from the "de" locale (USE_THOUSAND_SEPARATOR adds the dots).
 USE_THOUSAND_SEPARATOR = True
+# One date format per language (config/formats/<lang>/formats.py, programs/dates.py).
+FORMAT_MODULE_PATH = ["config.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

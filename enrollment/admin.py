@@ -40,6 +40,7 @@ from enrollment.models import (
     ParticipationEvent,
     RequestDecision,
 )
+from programs import dates
 from programs.admin import FundScopedAdmin
 from programs.admin_scoping import TenantInline
 from programs.models import Contract
@@ -479,11 +480,9 @@ class ParticipationAdmin(FundScopedAdmin):
                     request,
                     gettext("Papiererklärung erfasst. Widerruf bis %(rev)s, Beginn %(start)s, gebunden bis %(bind)s.")
                     % {
-                        "rev": participation.revocation_deadline.strftime("%d.%m.%Y")
-                        if participation.revocation_deadline
-                        else "–",
-                        "start": participation.start_date.strftime("%d.%m.%Y") if participation.start_date else "–",
-                        "bind": participation.binding_end.strftime("%d.%m.%Y") if participation.binding_end else "–",
+                        "rev": dates.short_date(participation.revocation_deadline) or "–",
+                        "start": dates.short_date(participation.start_date) or "–",
+                        "bind": dates.short_date(participation.binding_end) or "–",
                     },
                 )
                 return HttpResponseRedirect(reverse("admin:enrollment_participation_change", args=[participation.pk]))

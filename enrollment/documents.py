@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from enrollment import receipts
 from enrollment.models import DocumentKind, EventReason, IssuedDocument, Participation, ParticipationEvent
 from enrollment.representation import representation_kind, voice_for
+from programs import dates
 from programs.terms.policy import start_rule_text
 
 #: Which event issues which document.
@@ -86,7 +87,7 @@ def _doctor_change_facts(event: ParticipationEvent) -> dict:
         return {}
     return {
         "new_provider_name": request.new_provider.name if request.new_provider else "",
-        "effective_date": request.effective_date.strftime("%d.%m.%Y") if request.effective_date else "",
+        "effective_date": dates.short_date(request.effective_date),
     }
 
 

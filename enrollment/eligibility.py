@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from enrollment.lifecycle import OPEN_STATUSES
 from enrollment.models import InsuredPerson, Participation
 from enrollment.selectors import running_program_ids
+from programs import dates
 from programs.eligibility import Check, ReasonCode, age_range_text, check_eligibility, region_text
 from programs.models import Contract, Fund, Program, ProgramType
 from programs.selectors import person_context_for_insured
@@ -163,7 +164,7 @@ def catalogue_checks(
                 True,
                 _("Alter zum Teilnahmebeginn am %(date)s: %(age)s Jahre (Programm: %(range)s).")
                 % {
-                    "date": day.strftime("%d.%m.%Y"),
+                    "date": dates.short_date(day),
                     "age": person.age_on(day),
                     "range": age_range_text(program.min_age, program.max_age),
                 },
@@ -188,7 +189,7 @@ def catalogue_checks(
     for reason in result.reasons:
         if reason.code in (ReasonCode.TOO_YOUNG, ReasonCode.TOO_OLD):
             text = _("Alter zum Teilnahmebeginn am %(date)s: %(age)s Jahre – das Programm ist %(rule)s.") % {
-                "date": day.strftime("%d.%m.%Y"),
+                "date": dates.short_date(day),
                 "age": person.age_on(day),
                 "rule": reason.text,
             }

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.utils import formats
 from django.utils.translation import gettext as _
 
 from enrollment.lifecycle import (
@@ -30,6 +29,7 @@ from enrollment.lifecycle import (
     VOID_STATUSES,
 )
 from enrollment.models import Participation
+from programs import dates
 from programs.models import ProgramType
 
 #: Days before a deadline the calendar reminds the person.
@@ -68,7 +68,7 @@ def deadline_events(p: Participation) -> list[tuple[str, dt.date, str, str]]:
                 p.revocation_deadline,
                 _("Letzter Tag für einen Widerruf"),
                 _("Ein Widerruf ist bis %(day)s, 24:00 Uhr möglich (Absendung genügt).")
-                % {"day": formats.date_format(p.revocation_deadline, "d.m.Y")},
+                % {"day": dates.short_date(p.revocation_deadline)},
             )
         )
     if p.start_date and p.status in BOUND_STATUSES:
@@ -80,7 +80,7 @@ def deadline_events(p: Participation) -> list[tuple[str, dt.date, str, str]]:
                 p.cancel_by,
                 _("Letzter Tag für eine Kündigung (Eingang)"),
                 _("Geht die Kündigung bis zu diesem Tag ein, endet die Teilnahme am %(end)s.")
-                % {"end": formats.date_format(p.term_end, "d.m.Y")},
+                % {"end": dates.short_date(p.term_end)},
             )
         )
     if p.binding_end and p.status in BOUND_STATUSES:

@@ -16,9 +16,10 @@ import logging
 from django.conf import settings
 from django.core.mail import send_mail
 from django.urls import reverse
-from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import override
+
+from programs import dates
 
 logger = logging.getLogger(__name__)
 
@@ -147,5 +148,5 @@ def cancellation_reminder(pk: int, *, base_url: str = "") -> None:
             "Guten Tag,\n\nwenn Sie eine Ihrer Teilnahmen beenden möchten, muss Ihre Kündigung bis zum "
             "%(date)s bei uns eingehen. Andernfalls verlängert sie sich. Einzelheiten nach der Anmeldung:"
             "\n\n%(link)s\n\nIhr Versorgungslotse"
-        ) % {"date": formats.date_format(p.cancel_by, "d.m.Y"), "link": _detail(pk, base_url)}
+        ) % {"date": dates.short_date(p.cancel_by), "link": _detail(pk, base_url)}
     _send(subject, body, _recipients(p))

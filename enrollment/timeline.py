@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from enrollment.lifecycle import BEGUN_STATUSES, ENDING_STATUSES, RENEWABLE_STATUSES, VOID_STATUSES, Status
 from enrollment.models import EventReason, Participation
+from programs import dates
 from programs.terms.policy import start_rule_text
 
 
@@ -26,11 +27,11 @@ class TimelineStep:
 
 
 def _d(day: dt.date | None) -> str:
-    return formats.date_format(day, "l, d.m.Y") if day else ""
+    return dates.weekday_date(day)
 
 
 def _dt(value: dt.datetime | None) -> str:
-    return formats.date_format(timezone.localtime(value), "d.m.Y, H:i") if value else ""
+    return dates.moment(value)
 
 
 def timeline(participation: Participation, *, now: dt.datetime) -> list[TimelineStep]:
@@ -101,8 +102,8 @@ def timeline(participation: Participation, *, now: dt.datetime) -> list[Timeline
                 "Verschoben nach § 193 BGB, weil das rechnerische Fristende (%(raw)s) auf einen "
                 "Samstag, Sonntag oder Feiertag fiel: %(why)s."
             ) % {
-                "raw": formats.date_format(detail.raw_last_day, "d.m.Y"),
-                "why": "; ".join(f"{formats.date_format(s.day, 'd.m.')} {s.text}" for s in detail.shifts),
+                "raw": dates.short_date(detail.raw_last_day),
+                "why": "; ".join(f"{formats.date_format(s.day, 'MONTH_DAY_FORMAT')} {s.text}" for s in detail.shifts),
             }
         open_now = p.can_revoke(now=now)
         if p.status == Status.REVOKED:
@@ -166,11 +167,9 @@ def timeline(participation: Participation, *, now: dt.datetime) -> list[Timeline
             text = _(
                 "Kündigung muss bis zu diesem Tag eingehen, dann endet die Teilnahme am %(end)s. Sonst verlängert "
                 "sie sich um %(months)s Monate. Die Frist verschiebt sich nicht auf den nächsten Werktag."
-            ) % {"end": formats.date_format(p.term_end, "d.m.Y"), "months": c.renewal_months}
+            ) % {"end": dates.short_date(p.term_end), "months": c.renewal_months}
         else:
-            text = _("Die Teilnahme endet ohne Verlängerung am %(end)s.") % {
-                "end": formats.date_format(p.term_end, "d.m.Y")
-            }
+            text = _("Die Teilnahme endet ohne Verlängerung am %(end)s.") % {"end": dates.short_date(p.term_end)}
         steps.append(
             TimelineStep(_("Nächster Kündigungstermin"), _("Eingang bis %(day)s") % {"day": _d(p.cancel_by)}, text)
         )

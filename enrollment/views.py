@@ -36,6 +36,7 @@ from enrollment.forms import (
 from enrollment.lifecycle import EnrollmentError
 from enrollment.models import Channel, DocumentKind, Participation, SignerKind
 from enrollment.representation import voice_for
+from programs import dates
 from programs.models import Program, ProgramType
 from programs.terms.schedule import participation_schedule
 
@@ -503,7 +504,7 @@ def doctor_change(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(
                     request,
                     _("Der Wechsel ist vorgemerkt und wird am %(date)s wirksam.")
-                    % {"date": req.effective_date.strftime("%d.%m.%Y")},
+                    % {"date": dates.short_date(req.effective_date)},
                 )
             else:
                 messages.success(request, _("Ihr Antrag ist eingegangen. Ihre Krankenkasse prüft den wichtigen Grund."))

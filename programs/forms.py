@@ -13,6 +13,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from programs import dates
 from programs.aok import LAENDER
 from programs.models import DmpIndication, ProgramType
 from programs.search import MAX_QUERY_LENGTH
@@ -253,7 +254,7 @@ class DeadlineCalculatorForm(forms.Form):
         if value is not None and not (self.MIN_DATE <= value <= self.MAX_DATE):
             raise forms.ValidationError(
                 _("Bitte geben Sie ein Datum zwischen %(min)s und %(max)s an.")
-                % {"min": self.MIN_DATE.strftime("%d.%m.%Y"), "max": self.MAX_DATE.strftime("%d.%m.%Y")}
+                % {"min": dates.short_date(self.MIN_DATE), "max": dates.short_date(self.MAX_DATE)}
             )
         return value
 

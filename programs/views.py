@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from enrollment.selectors import open_participations_with_deadlines, program_answers, running_program_ids
 from programs.aok import land_name
 from programs.caching import cache_anonymous_page, per_catalogue_version, render_page
+from programs.dates import weekday_date
 from programs.eligibility import PersonContext, ReasonCode, check_eligibility, region_text
 from programs.forms import CatalogueForm, DeadlineCalculatorForm, PersonForm, PlaceForm, clean_postal_code
 from programs.models import DmpIndication, ProgramType
@@ -40,7 +41,7 @@ from programs.selectors import (
     resolve_place,
 )
 from programs.terms import deadlines
-from programs.terms.policy import contract_policy, long_date, shift_texts
+from programs.terms.policy import contract_policy, shift_texts
 from providers.selectors import nearby_providers
 
 PAGE_SIZE = 20
@@ -429,9 +430,9 @@ def deadline_calculator(request: HttpRequest) -> HttpResponse:
             "lands": deadline.lands,
             "land_names": [land_name(code) for code in deadline.lands],
             "fund": fund,
-            "start_text": long_date(deadline.start),
-            "raw_text": long_date(deadline.raw_last_day),
-            "last_text": long_date(deadline.last_day),
+            "start_text": weekday_date(deadline.start),
+            "raw_text": weekday_date(deadline.raw_last_day),
+            "last_text": weekday_date(deadline.last_day),
             "shift_texts": shift_texts(deadline.shifts),
         }
     return render_page(request, "programs/deadline_calculator.html", {"form": form, "result": result})

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from enrollment.accounts import letters
 from enrollment.accounts.services import CodeNotRevocable, PersonAlreadyRegistered, activation_code_revoke
 from enrollment.models import ActivationCode, ActivationLetter, ActivationLetterBatch
+from programs import dates
 from programs.admin import FundScopedAdmin
 from programs.models import Fund, Kreis
 from programs.scoping import funds_for_user
@@ -135,9 +136,9 @@ class ActivationLetterAdminMixin:
                 revoke = format_html(' · <a href="{}">{}</a>', url, _("widerrufen"))
             rows.append(
                 (
-                    timezone.localtime(code.created_at).strftime("%d.%m.%Y %H:%M"),
+                    dates.moment(code.created_at),
                     ActivationCode.State(code.state_on(now)).label,
-                    timezone.localtime(code.expires_at).strftime("%d.%m.%Y"),
+                    dates.short_date(timezone.localtime(code.expires_at).date()),
                     where,
                     revoke,
                 )

@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Mapping
 
 from django.db import transaction
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from enrollment import notifications
@@ -22,12 +22,13 @@ from enrollment.models import (
     RequestDecision,
 )
 from enrollment.services.errors import ProviderNotInContract
+from programs import dates
 from programs.models import Contract, ProgramType
 from providers.models import Provider, ProviderKind
 
 
 def _date(day: dt.date | None) -> str:
-    return formats.date_format(day, "d.m.Y") if day else "–"
+    return dates.short_date(day) or "–"
 
 
 def _today(now: dt.datetime) -> dt.date:

@@ -13,22 +13,13 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext
 
+from programs.dates import short_date, weekday_date
 from programs.models import Contract, NoticeCounts, ProgramType
 from programs.terms import deadlines
 from programs.terms.deadlines import StartRule
 from programs.terms.schedule import start_for
-
-
-def long_date(day: dt.date) -> str:
-    """ "Montag, 4. Januar 2027" (in the active language)."""
-    return date_format(day, "l, j. F Y")
-
-
-def short_date(day: dt.date) -> str:
-    return date_format(day, "SHORT_DATE_FORMAT")
 
 
 def months_text(n: int) -> str:
@@ -52,7 +43,7 @@ class PolicyItem:
 def shift_texts(shifts: Iterable[deadlines.Shift]) -> list[str]:
     return [
         gettext("%(day)s ist kein Werktag (%(reason)s), die Frist verschiebt sich.")
-        % {"day": long_date(s.day), "reason": s.text}
+        % {"day": weekday_date(s.day), "reason": s.text}
         for s in shifts
     ]
 
@@ -105,7 +96,7 @@ def contract_policy(contract: Contract, *, today: dt.date, lands: Iterable[str] 
         days = contract.revocation_days
         example = gettext(
             "Beispiel: Erklärung und Widerrufsbelehrung heute, %(today)s – Widerruf bis einschließlich %(last)s."
-        ) % {"today": long_date(today), "last": long_date(revocation.last_day)}
+        ) % {"today": weekday_date(today), "last": weekday_date(revocation.last_day)}
         items.append(
             PolicyItem(
                 "revocation",
@@ -148,7 +139,7 @@ def contract_policy(contract: Contract, *, today: dt.date, lands: Iterable[str] 
                 gettext("Beginn der Teilnahme"),
                 start_text,
                 gettext("Beispiel: Geht Ihre Erklärung heute (%(today)s) ein, beginnt die Teilnahme am %(start)s.")
-                % {"today": short_date(today), "start": long_date(start)},
+                % {"today": short_date(today), "start": weekday_date(start)},
             )
         )
 
@@ -205,7 +196,7 @@ def contract_policy(contract: Contract, *, today: dt.date, lands: Iterable[str] 
             ) % {"notice": notice, "counts": counts}
         example = (
             gettext("Beispiel: Zum %(end)s kündigen Sie spätestens am %(by)s.")
-            % {"end": short_date(binding_end), "by": long_date(cancel_by)}
+            % {"end": short_date(binding_end), "by": weekday_date(cancel_by)}
             if contract.renewal_months
             else ""
         )

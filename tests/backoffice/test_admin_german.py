@@ -65,7 +65,7 @@ def test_readable_formats_dates_moments_lists_and_unknown_keys():
     assert "<li>Feiertage der Länder: BW, BY</li>" in html and "<li>während der Bindung: nein</li>" in html
     assert "<li>x: 1</li>" in html
     moment = str(event_data_text({"declared_at": "2025-12-20T17:00:00+00:00"}))
-    assert "20.12.2025 18:00" in moment  # Europe/Berlin
+    assert "20.12.2025, 18:00" in moment  # Europe/Berlin
 
 
 def test_date_widgets_carry_no_time_zone_note(admin_client, aoks):

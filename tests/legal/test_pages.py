@@ -84,7 +84,7 @@ def test_privacy_notice_covers_purposes_bases_recipients_retention_rights(client
 def test_accessibility_statement_names_status_date_and_arbitration(client, filled):
     body = client.get(reverse("accessibility")).content.decode()
     assert "teilweise vereinbar" in body
-    assert "30. November 2026" in body
+    assert "30.11.2026" in body
     assert "Schlichtungsstelle nach dem Behindertengleichstellungsgesetz" in body
 
 

@@ -192,7 +192,7 @@ def test_deadline_calculator_by_keyboard_without_javascript(page_nojs, live_serv
     page.get_by_label("Bundesland, in dem Sie wohnen").select_option("NW")
     page.get_by_role("button", name="Frist berechnen").click()
     page.wait_for_url(re.compile(r"erklaerung=2026-12-19"))
-    assert page.get_by_text("Sie können bis einschließlich Montag, 4. Januar 2027 widerrufen.").is_visible()
+    assert page.get_by_text("Sie können bis einschließlich Montag, 04.01.2027 widerrufen.").is_visible()
 
 
 def test_on_a_phone_the_results_come_first_and_the_filters_are_one_tap_away(

@@ -440,16 +440,16 @@ def test_calculator_weekend_shift(client, aoks):
     # DOMAIN.md: TE Saturday 19.12.2026 → raw end Saturday 02.01.2027 → Monday 04.01.2027
     response = client.get(CALC, {"erklaerung": "2026-12-19", "land": "NW"})
     page = text_of(response)
-    assert "Sie können bis einschließlich Montag, 4. Januar 2027 widerrufen." in page
-    assert "Samstag, 2. Januar 2027 ist kein Werktag (Samstag)" in page
-    assert "Sonntag, 3. Januar 2027 ist kein Werktag (Sonntag)" in page
+    assert "Sie können bis einschließlich Montag, 04.01.2027 widerrufen." in page
+    assert "Samstag, 02.01.2027 ist kein Werktag (Samstag)" in page
+    assert "Sonntag, 03.01.2027 ist kein Werktag (Sonntag)" in page
 
 
 def test_calculator_names_each_holiday(client, aoks):
     # DOMAIN.md: TE Friday 12.03.2027 → Karfreitag, weekend, Ostermontag → Tuesday 30.03.2027
     response = client.get(CALC, {"erklaerung": "12.03.2027", "land": "SN"})
     page = text_of(response)
-    assert "bis einschließlich Dienstag, 30. März 2027" in page
+    assert "bis einschließlich Dienstag, 30.03.2027" in page
     assert "Feiertag: Karfreitag (Sachsen)" in page
     assert "Feiertag: Ostermontag (Sachsen)" in page
     assert "Berücksichtigte Feiertage: Sachsen" in page
@@ -458,16 +458,16 @@ def test_calculator_names_each_holiday(client, aoks):
 def test_calculator_later_belehrung_starts_the_period(client, aoks):
     response = client.get(CALC, {"erklaerung": "2027-03-01", "belehrung": "2027-03-03", "land": "BW"})
     page = text_of(response)
-    assert "beginnt mit der Belehrung am Mittwoch, 3. März 2027" in page
-    assert "bis einschließlich Mittwoch, 17. März 2027" in page
+    assert "beginnt mit der Belehrung am Mittwoch, 03.03.2027" in page
+    assert "bis einschließlich Mittwoch, 17.03.2027" in page
 
 
 def test_calculator_includes_the_land_of_the_funds_seat(client, aoks):
     # 06.01. (Heilige Drei Könige) is a holiday in BW, not in SN: TE 23.12.2026 → 06.01.2027
     plain = text_of(client.get(CALC, {"erklaerung": "2026-12-23", "land": "SN"}))
-    assert "bis einschließlich Mittwoch, 6. Januar 2027" in plain
+    assert "bis einschließlich Mittwoch, 06.01.2027" in plain
     with_seat = text_of(client.get(CALC, {"erklaerung": "2026-12-23", "land": "SN", "kasse": "aok-bw"}))
-    assert "bis einschließlich Donnerstag, 7. Januar 2027" in with_seat
+    assert "bis einschließlich Donnerstag, 07.01.2027" in with_seat
     assert "Heilige Drei Könige (Baden-Württemberg)" in with_seat
     assert "Berücksichtigte Feiertage: Sachsen, Baden-Württemberg" in with_seat or (
         "Berücksichtigte Feiertage: Baden-Württemberg, Sachsen" in with_seat
@@ -477,13 +477,24 @@ def test_calculator_includes_the_land_of_the_funds_seat(client, aoks):
 def test_calculator_says_when_the_instruction_came_before_the_declaration(client, aoks):
     page = text_of(client.get(CALC, {"erklaerung": "2027-03-03", "belehrung": "2027-03-01", "land": "BW"}))
     assert "ein Datum vor Ihrer Erklärung angegeben" in page
-    assert "beginnt mit der Erklärung am Mittwoch, 3. März 2027" in page
-    assert "bis einschließlich Mittwoch, 17. März 2027" in page
+    assert "beginnt mit der Erklärung am Mittwoch, 03.03.2027" in page
+    assert "bis einschließlich Mittwoch, 17.03.2027" in page
 
 
 def test_calculator_in_english_names_land_and_holiday_in_english(client, aoks):
     page = text_of(client.get(CALC, {"erklaerung": "12.03.2027", "land": "SN"}, headers={"accept-language": "en"}))
     assert "Good Friday (Saxony)" in page
+
+
+def test_calculator_writes_dates_in_one_format_per_language(client, aoks):
+    # Erklärung Fri 12.03.2027 in SN: the 14th day is Good Friday, then Easter Monday → Tuesday
+    params = {"erklaerung": "12.03.2027", "land": "SN"}
+    english = text_of(client.get(CALC, params, headers={"accept-language": "en"}))
+    assert "Tuesday, 30 Mar 2027" in english
+    assert not re.search(r"\b\d{1,2}\.\d{1,2}\.\d{4}\b", english), "a German date on the English page"
+    german = text_of(client.get(CALC, params, headers={"accept-language": "de"}))
+    assert "Dienstag, 30.03.2027" in german
+    assert "March" not in german and "März 2027" not in german
 
 
 @pytest.mark.parametrize(
