@@ -12,7 +12,13 @@ from django.utils.translation import get_language
 
 from programs.aok import LAENDER, LAND_CODE_BY_AGS
 from programs.caching import per_catalogue_version
-from programs.eligibility import PersonContext, attach_current_contracts, prefetch_for_eligibility
+from programs.eligibility import (
+    PersonContext,
+    ReasonCode,
+    attach_current_contracts,
+    check_eligibility,
+    prefetch_for_eligibility,
+)
 from programs.models import (
     Contract,
     DmpIndication,
@@ -473,6 +479,24 @@ def program_for_detail(slug: str, *, on: date) -> Program | None:
             queryset=Program.objects.filter(is_published=True).only("id", "slug", "title", "title_en", "program_type"),
         )
     ).first()
+
+
+def exclusions_for(program: Program, ctx: PersonContext | None, *, on: date) -> list[Program]:
+    """The programs that cannot be combined with ``program`` and that matter for the person:
+    published, and open in their region and at their fund. Without anything known about the
+    person (no postal code, not signed in) every published one (2 queries at most)."""
+    excluded = [p.pk for p in program.excludes.all()]
+    if not excluded:
+        return []
+    others = list(prefetch_for_eligibility(Program.objects.filter(pk__in=excluded, is_published=True), on=on))
+    if ctx is None:
+        return others
+    elsewhere = {ReasonCode.REGION, ReasonCode.FUND, ReasonCode.NO_CONTRACT}
+    return [
+        other
+        for other in others
+        if not any(r.code in elsewhere for r in check_eligibility(other, ctx, on=on, own_participations=False).reasons)
+    ]
 
 
 @per_catalogue_version

@@ -582,3 +582,18 @@ def test_the_navigation_keeps_the_postal_code_of_the_visit(client, catalogue):
     assert nav.search(client.get(detail, {"plz": "77716"}).content.decode()).group(1) == f"{LIST}?plz=77716"
     assert nav.search(client.get(HOME).content.decode()).group(1) == LIST
     assert nav.search(client.get(HOME, {"plz": "123"}).content.decode()).group(1) == LIST
+
+
+def test_detail_lists_only_exclusions_that_matter_where_the_person_lives(client, catalogue, aoks):
+    plus_only = make_program("hzv-plus", "Hausarztprogramm PLUS", funds=[aoks["aok-plus"]])
+    unpublished = make_program("alt", "Altes Programm", funds=[aoks["aok-bw"]], is_published=False)
+    catalogue.dmp_diabetes.excludes.set([catalogue.hzv, plus_only, unpublished])
+
+    def listed(**params):
+        html = detail(client, "curaplan-diabetes-typ-2", **params).content.decode()
+        section = re.search(r"Nicht gleichzeitig mit</dt>(.*?)</dd>", html, re.S)
+        return re.findall(r'href="/programme/([^/"]+)/?"', section.group(1)) if section else []
+
+    assert sorted(listed()) == ["hausarztprogramm-bw", "hzv-plus"]  # nothing known: every published one
+    assert listed(plz="77716") == ["hausarztprogramm-bw"]  # Baden-Württemberg: AOK BW
+    assert listed(plz="01067") == ["hzv-plus"]  # Dresden: AOK PLUS
