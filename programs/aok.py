@@ -26,6 +26,7 @@ class AokData(TypedDict):
     seat: str
     seat_land: str
     website: str
+    postal_address: str  # head office; staff may correct it in the admin
     lands: list[str]  # served as a whole
     regierungsbezirke: list[str]  # served by Regierungsbezirk (only NRW is split)
 
@@ -78,6 +79,7 @@ AOKS: list[AokData] = [
         "seat": "Stuttgart",
         "seat_land": "BW",
         "website": "https://www.aok.de/pk/bw/",
+        "postal_address": "Presselstraße 19, 70191 Stuttgart",
         "lands": ["BW"],
         "regierungsbezirke": [],
     },
@@ -89,6 +91,7 @@ AOKS: list[AokData] = [
         "seat": "München",
         "seat_land": "BY",
         "website": "https://www.aok.de/pk/bayern/",
+        "postal_address": "Carl-Wery-Straße 28, 81739 München",
         "lands": ["BY"],
         "regierungsbezirke": [],
     },
@@ -100,6 +103,7 @@ AOKS: list[AokData] = [
         "seat": "Bremen",
         "seat_land": "HB",
         "website": "https://www.aok.de/pk/bremen/",
+        "postal_address": "Bürgermeister-Smidt-Straße 95, 28195 Bremen",
         "lands": ["HB"],
         "regierungsbezirke": [],
     },
@@ -111,6 +115,7 @@ AOKS: list[AokData] = [
         "seat": "Bad Homburg v. d. Höhe",
         "seat_land": "HE",
         "website": "https://www.aok.de/pk/hessen/",
+        "postal_address": "Basler Straße 2, 61352 Bad Homburg v. d. Höhe",
         "lands": ["HE"],
         "regierungsbezirke": [],
     },
@@ -122,6 +127,7 @@ AOKS: list[AokData] = [
         "seat": "Hannover",
         "seat_land": "NI",
         "website": "https://www.aok.de/pk/niedersachsen/",
+        "postal_address": "Hildesheimer Straße 273, 30519 Hannover",
         "lands": ["NI"],
         "regierungsbezirke": [],
     },
@@ -133,6 +139,7 @@ AOKS: list[AokData] = [
         "seat": "Potsdam",
         "seat_land": "BB",
         "website": "https://www.aok.de/pk/nordost/",
+        "postal_address": "Brandenburger Straße 72, 14467 Potsdam",
         "lands": ["BE", "BB", "MV"],
         "regierungsbezirke": [],
     },
@@ -144,6 +151,7 @@ AOKS: list[AokData] = [
         "seat": "Dortmund",
         "seat_land": "NW",
         "website": "https://www.aok.de/pk/nordwest/",
+        "postal_address": "Kopenhagener Straße 1, 44269 Dortmund",
         "lands": ["SH"],
         "regierungsbezirke": ["055", "057", "059"],  # Westfalen-Lippe: Münster, Detmold, Arnsberg
     },
@@ -155,6 +163,7 @@ AOKS: list[AokData] = [
         "seat": "Dresden",
         "seat_land": "SN",
         "website": "https://www.aok.de/pk/plus/",
+        "postal_address": "Sternplatz 7, 01067 Dresden",
         "lands": ["SN", "TH"],
         "regierungsbezirke": [],
     },
@@ -166,6 +175,7 @@ AOKS: list[AokData] = [
         "seat": "Düsseldorf",
         "seat_land": "NW",
         "website": "https://www.aok.de/pk/rh/",
+        "postal_address": "Kasernenstraße 61, 40213 Düsseldorf",
         "lands": ["HH"],
         "regierungsbezirke": ["051", "053"],  # Rheinland: Düsseldorf, Köln
     },
@@ -177,6 +187,7 @@ AOKS: list[AokData] = [
         "seat": "Eisenberg (Pfalz)",
         "seat_land": "RP",
         "website": "https://www.aok.de/pk/rps/",
+        "postal_address": "Virchowstraße 30, 67304 Eisenberg (Pfalz)",
         "lands": ["RP", "SL"],
         "regierungsbezirke": [],
     },
@@ -188,6 +199,7 @@ AOKS: list[AokData] = [
         "seat": "Magdeburg",
         "seat_land": "ST",
         "website": "https://www.aok.de/pk/sachsen-anhalt/",
+        "postal_address": "Lüneburger Straße 4, 39106 Magdeburg",
         "lands": ["ST"],
         "regierungsbezirke": [],
     },

@@ -34,6 +34,9 @@ def ensure_aoks() -> list[Fund]:
                 "website": aok["website"],
             },
         )
+        if not fund.postal_address:  # filled once; an address the staff entered is kept
+            fund.postal_address = aok["postal_address"]
+            fund.save(update_fields=["postal_address"])
         funds.append(fund)
         wanted: set[int] = set()
         for land_code in aok["lands"]:

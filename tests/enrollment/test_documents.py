@@ -89,3 +89,21 @@ def test_a_tampered_file_is_refused(bv, person):
         stored.write(b"x")
     with pytest.raises(ValueError, match="checksum"):
         documents.read_verified(receipt)
+
+
+def test_receipt_and_confirmation_name_the_fund_as_sender_with_its_address_for_a_written_revocation(
+    bv, person, django_capture_on_commit_callbacks
+):
+    fund = bv.fund
+    assert fund.postal_address  # the AOKs come with their head office's address
+    p = declare(bv, person, None, now=timezone.now())
+    receipt = text_of(documents.read_verified(documents.receipt_for(p)))
+    assert f"Absender: {fund.name} · {fund.postal_address.replace(', ', ' · ')}" in receipt
+    assert "formlos schriftlich richten an" in receipt
+    assert f"{fund.name} {fund.postal_address}" in receipt
+    assert f"Teilnahme Nr. {p.pk}" in receipt
+    with django_capture_on_commit_callbacks(execute=True):
+        services.participation_revoke(participation=p, actor=person.user, now=timezone.now())
+    confirmation = IssuedDocument.objects.get(participation=p, kind=DocumentKind.REVOCATION)
+    text = text_of(documents.read_verified(confirmation))
+    assert f"Absender: {fund.name}" in text and fund.postal_address in text
