@@ -38,7 +38,9 @@ def pdf_text(data: bytes) -> str:
     return " ".join(" ".join(page.extract_text() for page in PdfReader(BytesIO(data)).pages).split())
 
 
-def test_journey_register_find_hzv_declare_receipt_revoke(page, live_server, demo_data, assert_no_axe_violations):
+def test_journey_register_find_hzv_declare_receipt_revoke(
+    page, screen, live_server, demo_data, assert_no_axe_violations
+):
     from enrollment.accounts.services import activation_code_issue
     from enrollment.models import InsuredPerson, Participation
 
@@ -55,18 +57,22 @@ def test_journey_register_find_hzv_declare_receipt_revoke(page, live_server, dem
     page.get_by_label("Passwort wiederholen").fill(PASSWORD)
     page.get_by_role("button", name="Konto erstellen").click()
     assert page.url.endswith("/konto/willkommen/")
+    screen.check(page, "welcome")
 
     # Find the Hausarztprogramm by postal code.
     page.goto(f"{live_server.url}/programme/")
     page.get_by_label("Postleitzahl").first.fill("70173")
     page.get_by_role("button", name="Filter anwenden").click()
+    screen.check(page, "program list")
     page.get_by_role("link", name="Hausarztprogramm der AOK Baden-Württemberg").first.click()
+    screen.check(page, "program page")
     page.get_by_role("button", name="Online teilnehmen").click()
     assert "hausarztprogramm" not in page.url  # the wizard's URL does not name the program
 
     # Step 1: eligibility and for whom.
     assert "Teilnahme möglich" in page.content()
     assert_no_axe_violations(page)
+    screen.check(page, "wizard person")
     page.get_by_role("radio", name="Clara Schmidt").check()
     page.get_by_role("button", name="Weiter").click()
     page.wait_for_url("**schritt=praxis")
@@ -77,6 +83,7 @@ def test_journey_register_find_hzv_declare_receipt_revoke(page, live_server, dem
     with page.expect_response(lambda r: "plz=70173" in r.url and r.request.headers.get("hx-request") == "true"):
         page.get_by_role("button", name="Praxen suchen").click()
     assert page.url.endswith("?schritt=praxis")  # swapped in place, no page load
+    screen.check(page, "wizard practice")
     page.get_by_role("radio", name="Hausarztpraxis Dr. med. Klaus Koch").check()
     page.get_by_role("button", name="Weiter").click()
     page.wait_for_url("**schritt=erklaerung")
@@ -84,6 +91,7 @@ def test_journey_register_find_hzv_declare_receipt_revoke(page, live_server, dem
     # Step 3: full texts, consents, Belehrung, explicit confirmation.
     assert page.get_by_role("heading", name="Belehrung über das Widerrufsrecht").is_visible()
     assert_no_axe_violations(page)
+    screen.check(page, "wizard declaration")
     page.get_by_role("button", name="Teilnahme verbindlich erklären").click()
     assert page.title().startswith("Fehler: ")  # nothing confirmed yet
     page.get_by_label("Ich habe die Teilnahmeerklärung gelesen", exact=False).check()
@@ -95,6 +103,7 @@ def test_journey_register_find_hzv_declare_receipt_revoke(page, live_server, dem
     assert page.url.endswith(f"/teilnahme/{participation.pk}/")
     assert "in der Widerrufsfrist" in page.content()
     assert_no_axe_violations(page)
+    screen.check(page, "status page")
 
     # Receipt.
     with page.expect_download() as download_info:
@@ -108,6 +117,7 @@ def test_journey_register_find_hzv_declare_receipt_revoke(page, live_server, dem
     page.get_by_role("link", name="Jetzt widerrufen").click()
     assert "Was der Widerruf bewirkt" in page.content()
     assert_no_axe_violations(page)
+    screen.check(page, "revoke")
     page.get_by_label("Ja, ich widerrufe meine Erklärung.").check()
     page.get_by_role("button", name="Verbindlich widerrufen").click()
     assert "Ihr Widerruf ist eingegangen" in page.content()
@@ -115,9 +125,10 @@ def test_journey_register_find_hzv_declare_receipt_revoke(page, live_server, dem
     participation.refresh_from_db()
     assert participation.status == "revoked"
     assert_no_axe_violations(page)
+    screen.check(page, "revoked")
 
 
-def test_journey_window_passed_then_cancel(page, live_server, demo_data, assert_no_axe_violations):
+def test_journey_window_passed_then_cancel(page, screen, live_server, demo_data, assert_no_axe_violations):
     from enrollment.eligibility import contract_for
     from enrollment.models import InsuredPerson
     from enrollment.selectors import providers_near
@@ -140,16 +151,19 @@ def test_journey_window_passed_then_cancel(page, live_server, demo_data, assert_
 
     page.goto(f"{live_server.url}/teilnahme/")
     assert_no_axe_violations(page)
+    screen.check(page, "my area")
     page.get_by_role("link", name="Hausarztprogramm der AOK Baden-Württemberg").click()
     assert page.get_by_role("link", name="Jetzt widerrufen").count() == 0
     assert "Widerruf nicht mehr möglich" in page.content()
     assert p.revocation_deadline.strftime("%d.%m.%Y") in page.content()
     assert_no_axe_violations(page)
+    screen.check(page, "status page")
 
     page.get_by_role("link", name="Teilnahme kündigen").click()
     term = p.cancellation_term(on=timezone.localdate())
     assert term.term_end.strftime("%d.%m.%Y") in page.content()
     assert_no_axe_violations(page)
+    screen.check(page, "cancel")
     page.get_by_label("Ja, ich kündige meine Teilnahme", exact=False).check()
     page.get_by_role("button", name="Verbindlich kündigen").click()
     assert "Ihre Kündigung ist eingegangen" in page.content()
@@ -157,6 +171,7 @@ def test_journey_window_passed_then_cancel(page, live_server, demo_data, assert_
     p.refresh_from_db()
     assert (p.status, p.end_date) == ("ending", term.term_end)
     assert_no_axe_violations(page)
+    screen.check(page, "cancelled")
 
 
 def test_wizard_and_revoke_work_without_javascript(page_nojs, live_server, demo_data):

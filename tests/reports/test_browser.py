@@ -20,10 +20,13 @@ def reports_2022_2023(aoks, plus_2023, plus_data, tmp_path):
     return plus_2023
 
 
-def test_report_switches_section_and_year_in_place(page, live_server, reports_2022_2023, assert_no_axe_violations):
+def test_report_switches_section_and_year_in_place(
+    page, screen, live_server, reports_2022_2023, assert_no_axe_violations
+):
     page.goto(f"{live_server.url}/berichte/aok-plus/2023/")
     assert page.title() == "Transparenzbericht AOK PLUS 2023 – Versorgungslotse"
     assert_no_axe_violations(page)
+    screen.check(page, "report")
     page.evaluate("window.__kept = 1")  # survives only if the page is not reloaded
 
     page.locator("a.report-sections__link[href$='abschnitt=widersprueche']").click()
@@ -31,6 +34,7 @@ def test_report_switches_section_and_year_in_place(page, live_server, reports_20
     page.wait_for_selector("#abschnitt-widersprueche")
     assert page.locator("#abschnitt-bearbeitungszeiten").count() == 0
     assert page.locator("text=Widerspruchsquote: 0,13").count() == 1
+    screen.check(page, "report section")
 
     page.select_option("#id_jahr", "2022")
     page.select_option("#id_abschnitt", "")
@@ -44,6 +48,7 @@ def test_report_switches_section_and_year_in_place(page, live_server, reports_20
     for path in ("/berichte/", "/berichte/vergleich/2023/", "/berichte/aok-plus/2023/pdf/status/"):
         page.goto(live_server.url + path)
         assert_no_axe_violations(page)
+        screen.check(page, path)
 
 
 def test_report_works_without_javascript(page_nojs, live_server, reports_2022_2023):
