@@ -474,6 +474,22 @@ def test_dashboard_lists_own_and_childrens_participations(client, aoks, bv, hzv,
     assert hzv.program.title in page and bv.program.title in page
 
 
+def test_dashboard_does_not_show_a_revoked_participation_as_if_it_would_start(client, hzv, gp, person):
+    p = declare(hzv, person, gp, now=at(2026, 12, 19, 10))
+    start = p.start_date.strftime("%d.%m.%Y")
+    client.force_login(person.user)
+
+    def row() -> str:
+        page = client.get(reverse("enrollment:dashboard")).content.decode()
+        return re.search(r'<tr class="kern-table__row">\s*<th class="kern-table__cell" scope="row">.*?</tr>', page, re.S)[0]
+
+    assert start in row()
+    services.participation_revoke(participation=p, actor=person.user, now=at(2026, 12, 20, 10))
+    revoked = row()
+    assert start not in revoked and "entfällt" in revoked
+    assert "Kündigung bis" not in revoked and "Widerruf bis" not in revoked
+
+
 def test_dashboard_query_count_does_not_grow(client, aoks, django_assert_num_queries):
     from tests.factories import ContractFactory, ProgramFactory
 
