@@ -60,9 +60,9 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext
 
-from programs.aok import LAND_CODE_BY_AGS
+from programs.aok import LAND_CODE_BY_AGS, land_name
 from programs.caching import per_catalogue_version
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -279,14 +279,17 @@ def _names(items: list[str], limit: int = 3) -> str:
 
 
 def region_description(program: Program) -> str:
-    """ "der 17 Gemeinden Biberach, Fischerbach, Gengenbach und 14 weitere" or the region note."""
+    """ "der 17 Gemeinden Biberach, Fischerbach, Gengenbach und 14 weitere" or the region note.
+
+    The note is German free text: in another language the structured region (Länder in that
+    language, Kreise and Gemeinden by their proper names) is named instead, where there is one."""
     note = (program.region_note or "").strip()
-    if note:
-        return note
-    parts: list[str] = []
-    lands = [land.name for land in program.region_lands.all()]
+    lands = [land_name(land.code) for land in program.region_lands.all()]
     kreise = [kreis.name for kreis in program.region_kreise.all()]
     gemeinden = [g.name for g in program.region_gemeinden.all()]
+    if note and (get_language() == "de" or not (lands or kreise or gemeinden)):
+        return note
+    parts: list[str] = []
     if lands:
         parts.append(ngettext("des Landes %(names)s", "der Länder %(names)s", len(lands)) % {"names": _names(lands)})
     if kreise:
@@ -311,7 +314,7 @@ def region_text(program: Program) -> str:
     description = region_description(program)
     if not description:
         return ""
-    if program.region_note and description.split(" ", 1)[0].lower() not in _REGION_LEADS:
+    if description == (program.region_note or "").strip() and description.split(" ", 1)[0].lower() not in _REGION_LEADS:
         return gettext("nur für Einwohnerinnen und Einwohner dieser Region: %(region)s") % {"region": description}
     return gettext("nur für Einwohnerinnen und Einwohner %(region)s") % {"region": description}
 

@@ -481,7 +481,9 @@ def test_dashboard_does_not_show_a_revoked_participation_as_if_it_would_start(cl
 
     def row() -> str:
         page = client.get(reverse("enrollment:dashboard")).content.decode()
-        return re.search(r'<tr class="kern-table__row">\s*<th class="kern-table__cell" scope="row">.*?</tr>', page, re.S)[0]
+        return re.search(
+            r'<tr class="kern-table__row">\s*<th class="kern-table__cell" scope="row">.*?</tr>', page, re.S
+        )[0]
 
     assert start in row()
     services.participation_revoke(participation=p, actor=person.user, now=at(2026, 12, 20, 10))

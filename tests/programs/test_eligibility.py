@@ -208,3 +208,18 @@ def test_own_participations_can_be_left_to_the_declaration(catalogue):
     ctx = PersonContext(active_program_ids={catalogue.hzv.pk, catalogue.ccc.pk})
     result = check_eligibility(program, ctx, on=TODAY, own_participations=False)
     assert not {ReasonCode.EXCLUDED, ReasonCode.ALREADY_ENROLLED} & set(codes(result))
+
+
+def test_region_names_follow_the_language(catalogue):
+    from programs.eligibility import region_text
+
+    watch = loaded(catalogue.watch)
+    assert region_text(watch) == "nur für Einwohnerinnen und Einwohner des Landes Thüringen"
+    with translation.override("en"):
+        assert region_text(watch) == "only for residents of the federal state of Thuringia"
+    # a free-text note is German; in English the structured region is named instead
+    kinzigtal = loaded(catalogue.kinzigtal)
+    assert "des Kinzigtals" in region_text(kinzigtal)
+    with translation.override("en"):
+        english = region_text(kinzigtal)
+    assert "Kinzigtals" not in english and "Haslach im Kinzigtal" in english and "Hausach" in english
