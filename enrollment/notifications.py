@@ -125,6 +125,26 @@ def cancellation_received(pk: int, *, actor_id: int | None, base_url: str = "") 
     _send(subject, body, _recipients(p, actor_id=actor_id))
 
 
+def doctor_change_received(pk: int, *, actor_id: int | None, effective: str = "", base_url: str = "") -> None:
+    """The request for another practice is on record: approved at once after the binding (with
+    the day it takes effect), or waiting for the fund's decision during it."""
+    p = _participation(pk)
+    if p is None:
+        return
+    with override(settings.LANGUAGE_CODE):
+        subject = _("Ihr Arztwechsel ist eingegangen")
+        if effective:
+            news = _("Der Wechsel der Praxis ist bestätigt und gilt ab dem %(date)s.") % {"date": effective}
+        else:
+            news = _(
+                "Der Wechsel der Praxis ist beantragt; Ihre Krankenkasse entscheidet darüber und wir informieren Sie."
+            )
+        body = _(
+            "Guten Tag,\n\n%(news)s Die Einzelheiten finden Sie nach der Anmeldung hier:\n\n%(link)s\n\nIhr Versorgungslotse"
+        ) % {"news": news, "link": _detail(pk, base_url)}
+    _send(subject, body, _recipients(p, actor_id=actor_id))
+
+
 def status_changed(pk: int, *, base_url: str = "") -> None:
     p = _participation(pk)
     if p is None:

@@ -496,6 +496,7 @@ def doctor_change(request: HttpRequest, pk: int) -> HttpResponse:
                 now=now,
                 reason=form.cleaned_data.get("reason", ""),
                 reason_text=form.cleaned_data.get("reason_text", ""),
+                base_url=_base_url(request),
             )
         except EnrollmentError as error:
             form.add_error(None, str(error))

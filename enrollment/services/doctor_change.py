@@ -8,6 +8,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from enrollment import notifications
 from enrollment.lifecycle import EnrollmentError
 from enrollment.models import (
     Channel,
@@ -25,6 +26,7 @@ from enrollment.services._common import (
     _notify_status_changed_on_commit,
     _record,
     _today,
+    _uid,
 )
 from enrollment.services.errors import (
     DoctorChangeNotAllowed,
@@ -57,6 +59,7 @@ def participation_request_doctor_change(
     reason: str = "",
     reason_text: str = "",
     channel: str = Channel.ONLINE,
+    base_url: str = "",
 ) -> DoctorChangeRequest:
     """Change of the chosen doctor.
 
@@ -121,6 +124,12 @@ def participation_request_doctor_change(
                 now=now,
                 data={"request": request.pk, "effective_date": _iso(request.effective_date)},
             )
+        pk, effective = p.pk, _date(request.effective_date) if request.effective_date else ""
+        transaction.on_commit(
+            lambda: notifications.doctor_change_received(
+                pk, actor_id=_uid(actor), effective=effective, base_url=base_url
+            )
+        )
         return request
 
 

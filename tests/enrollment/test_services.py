@@ -716,6 +716,25 @@ def test_doctor_change_after_binding_is_free(hzv, gp, second_gp, person):
     ]
 
 
+@pytest.mark.parametrize(("requested", "words"), [((2026, 6, 1), "beantragt"), ((2027, 4, 10), "01.07.2027")])
+def test_doctor_change_request_is_confirmed_by_mail_without_personal_data(
+    hzv, gp, second_gp, person, mailoutbox, django_capture_on_commit_callbacks, requested, words
+):
+    p = declare(hzv, person, gp, now=at(2026, 1, 15))
+    services.participation_close_revocation_period(participation=p, now=at(2026, 2, 1))
+    services.participation_start(participation=p, now=at(2026, 4, 1))
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.participation_request_doctor_change(
+            participation=p, actor=person.user, new_provider=second_gp, reason="practice_closed", now=at(*requested)
+        )
+    assert len(mailoutbox) == 1 and mailoutbox[0].to == [person.user.email]
+    mail = mailoutbox[0]
+    assert "Arztwechsel" in mail.subject and words in mail.body and f"/teilnahme/{p.pk}/" in mail.body
+    for private in (person.kvnr, person.last_name, second_gp.name, hzv.program.title):
+        assert private not in mail.subject + mail.body
+
+
 def test_eligibility_reports_a_running_participation_once(bv, person):
     from enrollment.eligibility import eligibility_for
 
