@@ -485,10 +485,8 @@ def exclusions_for(program: Program, ctx: PersonContext | None, *, on: date) -> 
     """The programs that cannot be combined with ``program`` and that matter for the person:
     published, and open in their region and at their fund. Without anything known about the
     person (no postal code, not signed in) every published one (2 queries at most)."""
-    excluded = [p.pk for p in program.excludes.all()]
-    if not excluded:
-        return []
-    others = list(prefetch_for_eligibility(Program.objects.filter(pk__in=excluded, is_published=True), on=on))
+    # Each from the memo of program pages: no query once a page of it was read this version.
+    others = [o for o in (program_for_detail(p.slug, on=on) for p in program.excludes.all()) if o is not None]
     if ctx is None:
         return others
     elsewhere = {ReasonCode.REGION, ReasonCode.FUND, ReasonCode.NO_CONTRACT}
