@@ -15,6 +15,7 @@ from programs.caching import per_catalogue_version
 from programs.eligibility import (
     PersonContext,
     ReasonCode,
+    _current_contract_briefs,
     attach_current_contracts,
     check_eligibility,
     prefetch_for_eligibility,
@@ -31,7 +32,7 @@ from programs.models import (
     Program,
     ProgramType,
 )
-from programs.search import ParsedQuery, apply_search
+from programs.search import ParsedQuery, apply_search, matching_program_ids
 
 
 @dataclass(frozen=True)
@@ -421,6 +422,132 @@ def catalogue_programs(filters: CatalogueFilters, *, on: date) -> QuerySet[Progr
     return qs.order_by(*display_title_order())
 
 
+@dataclass(frozen=True)
+class _Entry:
+    """What the catalogue filters read of one published program (see `catalogue_ids`)."""
+
+    pk: int
+    program_type: str
+    title: str
+    title_en: str
+    min_age: int | None
+    max_age: int | None
+    online_enrollment: bool
+    dmp_indication: str
+    search_text: str
+    lands: frozenset[str]
+    kreise: frozenset[str]
+    gemeinden: tuple[str, ...]
+
+    def display_title(self, english: bool) -> str:
+        return self.title_en if english and self.title_en else self.title
+
+
+@per_catalogue_version
+def _catalogue_index() -> tuple[_Entry, ...]:
+    """Every published program with its filter fields and regions: 4 queries per catalogue version."""
+    through = {
+        name: getattr(Program, f"region_{name}").through.objects.values_list("program_id", f"{key}_id")
+        for name, key in (("lands", "land"), ("kreise", "kreis"), ("gemeinden", "gemeinde"))
+    }
+    regions: dict[str, dict[int, list[str]]] = {name: {} for name in through}
+    for name, rows in through.items():
+        for program_id, key in rows:
+            regions[name].setdefault(program_id, []).append(key)
+    fields = ("pk", "program_type", "title", "title_en", "min_age", "max_age", "online_enrollment",
+              "dmp_indication", "search_text")  # fmt: skip
+    return tuple(
+        _Entry(
+            *row[:-1],
+            search_text=row[-1] or "",
+            lands=frozenset(regions["lands"].get(row[0], ())),
+            kreise=frozenset(regions["kreise"].get(row[0], ())),
+            gemeinden=tuple(regions["gemeinden"].get(row[0], ())),
+        )
+        for row in Program.objects.filter(is_published=True).order_by("pk").values_list(*fields)
+    )
+
+
+def _available_at(entry: _Entry, place: ResolvedPlace) -> bool:
+    """`available_in` for one program, in Python (tests compare the two)."""
+    if not (entry.lands or entry.kreise or entry.gemeinden):
+        return True
+    kreis_keys, gemeinde_keys = list(place.kreis_keys), list(place.gemeinde_keys)
+    lands_of_kreise = {LAND_CODE_BY_AGS.get(k[:2]) for k in kreis_keys + gemeinde_keys} - {None}
+    if entry.lands & (set(place.land_codes) | lands_of_kreise):
+        return True
+    kreise = set(kreis_keys) | {g[:5] for g in gemeinde_keys}
+    if entry.kreise & kreise:
+        return True
+    if gemeinde_keys:
+        return not set(entry.gemeinden).isdisjoint(gemeinde_keys)
+    return any(g.startswith(k) for g in entry.gemeinden for k in kreise)
+
+
+def _title_key(title: str, pk: int) -> tuple[str, int]:
+    """Order by title as people read it, the same on every database: case and umlauts folded."""
+    return (title.casefold().translate(_UMLAUT_FOLD), pk)
+
+
+_UMLAUT_FOLD = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss"})
+
+
+def catalogue_entries(filters: CatalogueFilters, *, on: date) -> list[_Entry]:
+    """The published programs with a current contract that `filters` let through, ordered by
+    title, evaluated in Python over the catalogue memo (no query once it is read) — the rule
+    of `catalogue_programs`, which stays the reference (tests compare the two)."""
+    contracts = _current_contract_briefs(on)
+    fund_ids = set(filters.fund_ids)
+    place = filters.place if filters.place is not None and filters.place.known else None
+    restrict = filters.restrict_to_person
+    if place is not None and restrict and not fund_ids:
+        fund_ids = set(place.fund_ids)
+    matches = set(matching_program_ids(filters.query)) if filters.query else None
+    patterns = CONDITION_TERMS.get(filters.condition, ()) if filters.condition else ()
+    found = []
+    for entry in _catalogue_index():
+        briefs = contracts.get(entry.pk, ())
+        if not briefs or (fund_ids and not any(b.fund_id in fund_ids for b in briefs)):
+            continue
+        if filters.types and entry.program_type not in filters.types:
+            continue
+        if place is not None and restrict and not _available_at(entry, place):
+            continue
+        if (
+            filters.age is not None
+            and restrict
+            and not (
+                (entry.min_age is None or entry.min_age <= filters.age)
+                and (entry.max_age is None or entry.max_age >= filters.age)
+            )
+        ):
+            continue
+        if filters.condition and not (
+            entry.dmp_indication == filters.condition or any(p in entry.search_text for p in patterns)
+        ):
+            continue
+        if filters.online_only and not entry.online_enrollment:
+            continue
+        if matches is not None and entry.pk not in matches:
+            continue
+        found.append(entry)
+    english = (get_language() or "de").startswith("en")
+    found.sort(key=lambda e: _title_key(e.display_title(english), e.pk))
+    return found
+
+
+def catalogue_ids(filters: CatalogueFilters, *, on: date) -> list[int]:
+    """The ids of `catalogue_entries`; a search sorted by relevance is ranked by the database
+    over these ids only (one query by primary key)."""
+    entries = catalogue_entries(filters, on=on)
+    ids = [e.pk for e in entries]
+    if filters.query and filters.sort == Sort.RELEVANCE and ids:
+        order = {pk: i for i, pk in enumerate(ids)}  # ties: by title, as listed
+        ranked = apply_search(Program.objects.filter(pk__in=ids), filters.query).values_list("pk", "rank")
+        return [pk for pk, _rank in sorted(ranked, key=lambda r: (-r[1], order[r[0]]))]
+    return ids
+
+
 LIST_FIELDS = (
     "id", "slug", "title", "title_en", "summary", "summary_en", "program_type", "dmp_indication",
     "min_age", "max_age", "region_note", "online_enrollment", "is_published", "legal_basis",
@@ -442,18 +569,14 @@ def list_rows(ids: list[int], *, on: date, eligibility: bool) -> list[Program]:
     return programs
 
 
-def programs_by_type(qs: QuerySet[Program], *, per_type: int) -> list[dict]:
+def programs_by_type(entries: list[_Entry], *, per_type: int) -> list[dict]:
     """[{type, label, count, programs: the first `per_type` by title}] in ProgramType order,
-    empty types left out. Two queries whatever the size of the catalogue: ids, types and
-    titles of every match (the filter is compiled and run once), then the shown rows."""
-    english = (get_language() or "de").startswith("en")
-    by_type: dict[str, list[tuple[str, int]]] = {}
-    for pk, program_type, title, title_en in qs.order_by().values_list("pk", "program_type", "title", "title_en"):
-        by_type.setdefault(program_type, []).append(((title_en if english and title_en else title).casefold(), pk))
-    shown: dict[str, list[int]] = {}
-    for program_type, items in by_type.items():
-        items.sort()
-        shown[program_type] = [pk for _, pk in items[:per_type]]
+    empty types left out; `entries` as `catalogue_entries` returns them (ordered by title).
+    One query for the shown rows, whatever the size of the catalogue."""
+    by_type: dict[str, list[int]] = {}
+    for entry in entries:
+        by_type.setdefault(entry.program_type, []).append(entry.pk)
+    shown = {program_type: pks[:per_type] for program_type, pks in by_type.items()}
     ids = [pk for pks in shown.values() for pk in pks]
     fields = ("id", "slug", "title", "title_en", "summary", "summary_en", "program_type")
     rows = {p.pk: p for p in Program.objects.filter(pk__in=ids).only(*fields)} if ids else {}

@@ -30,7 +30,8 @@ from programs.selectors import (
     CatalogueFilters,
     ResolvedPlace,
     Sort,
-    catalogue_programs,
+    catalogue_entries,
+    catalogue_ids,
     exclusions_for,
     funds_list,
     list_rows,
@@ -224,7 +225,7 @@ def home(request: HttpRequest) -> HttpResponse:
             place = None
     if place is not None and place.settled and not form.errors:
         filters = CatalogueFilters(place=place, sort=Sort.NAME)
-        groups = programs_by_type(catalogue_programs(filters, on=today), per_type=HOME_PER_TYPE)
+        groups = programs_by_type(catalogue_entries(filters, on=today), per_type=HOME_PER_TYPE)
         query = _person_query(place, None)
         for group in groups:
             group["rows"] = [
@@ -281,9 +282,9 @@ def program_list(request: HttpRequest) -> HttpResponse:
         restrict_to_person=not data.get("alle"),
     )
     ctx = _person_context(request, place, age, on=today)
-    # One query finds and orders every match (the search runs once, not for a count and
-    # again for the page); the page's rows are then loaded by primary key.
-    ids = list(catalogue_programs(filters, on=today).values_list("pk", flat=True))
+    # Every match, filtered and ordered in Python over the catalogue memo (a search sorted by
+    # relevance is ranked by one query over the matches); the page's rows by primary key.
+    ids = catalogue_ids(filters, on=today)
     page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("seite"))
     detail_query = _person_query(place, age)
     labels = _labels()

@@ -13,7 +13,7 @@ from django.utils import timezone
 from devdata.catalogue import SeedResult, load_regions, seed_programs, seed_regions
 from programs.models import Fund, Program
 from programs.search import parse_query
-from programs.selectors import CatalogueFilters, Sort, catalogue_programs
+from programs.selectors import CatalogueFilters, Sort, catalogue_ids
 from programs.services import ensure_aoks
 
 pytestmark = pytest.mark.django_db
@@ -96,7 +96,7 @@ def ranked(query: str) -> list[str]:
         sort=Sort.RELEVANCE,
         restrict_to_person=False,
     )
-    ids = list(catalogue_programs(filters, on=timezone.localdate()).values_list("pk", flat=True))
+    ids = catalogue_ids(filters, on=timezone.localdate())
     slugs = dict(Program.objects.filter(pk__in=ids).values_list("pk", "slug"))
     return [slugs[pk] for pk in ids]
 

@@ -315,27 +315,35 @@ def add_programs(catalogue, n: int) -> None:
 @pytest.mark.parametrize("extra", [0, 40])
 def test_home_query_count_is_constant(client, catalogue, django_assert_num_queries, extra):
     add_programs(catalogue, extra)
-    with django_assert_num_queries(5):  # PLZ lookup (2), Gemeinden, every match (id, type, title), shown rows
+    # PLZ lookup (2), Gemeinden, the catalogue memo (programs, 3 region tables, contracts), shown rows
+    with django_assert_num_queries(9):
         response = client.get(HOME, {"plz": "77716"})
     assert sum(g["count"] for g in response.context["groups"]) == 10 + extra
+    with django_assert_num_queries(4):  # the next place: its lookup (3) and the shown rows
+        response = client.get(HOME, {"plz": "01067"})
+    assert response.context["groups"]
 
 
 @pytest.mark.parametrize("extra", [0, 40])
 def test_list_query_count_is_constant(client, catalogue, django_assert_num_queries, extra):
     add_programs(catalogue, extra)
-    # funds, vocabulary, search texts and current contracts (once per catalogue version), matches, page
-    with django_assert_num_queries(6):
+    # funds, vocabulary, search texts, the catalogue memo (programs, 3 region tables, contracts)
+    # once per catalogue version; then the matches ranked by relevance, the page
+    with django_assert_num_queries(10):
         client.get(LIST, {"q": "Herz"})
-    with django_assert_num_queries(2):  # the next search: the matches in order, the page's rows
+    with django_assert_num_queries(2):  # the next search: the matches ranked, the page's rows
         client.get(LIST, {"q": "Diabetis"})
 
 
 @pytest.mark.parametrize("extra", [0, 40])
 def test_list_with_person_query_count_is_constant(client, catalogue, django_assert_num_queries, extra):
     add_programs(catalogue, extra)
-    # funds, PLZ lookup (2), Gemeinden (1), count, page, contracts + 5 eligibility relations
-    with django_assert_num_queries(12):
+    # funds, PLZ lookup (2), Gemeinden, the catalogue memo (5), page, 5 eligibility relations
+    with django_assert_num_queries(15):
         response = client.get(LIST, {"plz": "77716", "alter": "40", "alle": "on"})
+    assert len(response.context["rows"]) == min(20, 13 + extra)
+    with django_assert_num_queries(6):  # another age: the page and its eligibility relations
+        response = client.get(LIST, {"plz": "77716", "alter": "41", "alle": "on"})
     assert len(response.context["rows"]) == min(20, 13 + extra)
 
 

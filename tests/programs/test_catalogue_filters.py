@@ -1,0 +1,87 @@
+"""The catalogue's filters in Python (`catalogue_entries`, over the memo) give exactly the
+programs of the SQL rule (`catalogue_programs`), for every combination a visitor can ask for."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from django.utils import timezone
+
+from programs.models import DmpIndication, ProgramType
+from programs.search import parse_query
+from programs.selectors import (
+    CatalogueFilters,
+    Sort,
+    catalogue_entries,
+    catalogue_ids,
+    catalogue_programs,
+    resolve_place,
+)
+from tests.fixtures.catalogue import make_program
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def regional(catalogue, aoks):
+    """Programs restricted by Land, by Kreis and by Gemeinde on top of the fixture catalogue."""
+    from programs.models import Gemeinde, Kreis, Land
+
+    by_land = make_program("land-sn", "Programm Sachsen", funds=[aoks["aok-plus"]], min_age=18)
+    by_land.region_lands.set(Land.objects.filter(code="SN"))
+    by_kreis = make_program("kreis-ortenau", "Herz Ortenau", funds=[aoks["aok-bw"]], max_age=17)
+    by_kreis.region_kreise.set(Kreis.objects.filter(key="08317"))
+    by_gemeinde = make_program("gemeinde-offenburg", "Rücken Offenburg", funds=[aoks["aok-bw"]])
+    by_gemeinde.region_gemeinden.set(Gemeinde.objects.filter(ags="08317096"))
+    return catalogue
+
+
+PLACES = [None, "77716", "77652", "78462", "01067", "99084", "88888"]
+AGES = [None, 6, 17, 40, 90]
+
+
+def _filters(place, age, restrict, **kw) -> CatalogueFilters:
+    return CatalogueFilters(place=resolve_place(place) if place else None, age=age, restrict_to_person=restrict, **kw)
+
+
+def _sql(filters) -> set[int]:
+    return set(catalogue_programs(filters, on=timezone.localdate()).values_list("pk", flat=True))
+
+
+def _python(filters) -> set[int]:
+    return {e.pk for e in catalogue_entries(filters, on=timezone.localdate())}
+
+
+def test_place_age_and_show_all_agree(regional):
+    checked = 0
+    for place, age, restrict in itertools.product(PLACES, AGES, (True, False)):
+        filters = _filters(place, age, restrict)
+        assert _python(filters) == _sql(filters), (place, age, restrict)
+        checked += 1
+    assert checked == 70
+
+
+def test_type_fund_condition_online_and_search_agree(regional, aoks):
+    funds = [(), (aoks["aok-bw"].pk,), (aoks["aok-plus"].pk,)]
+    types = [(), (ProgramType.DMP,), (ProgramType.HZV, ProgramType.BESONDERE)]
+    conditions = ["", *DmpIndication.values]
+    queries = ["", "Herz", "Diabetes Kind", "Rücken"]
+    for fund_ids, program_types, condition, query, online in itertools.product(
+        funds, types, conditions, queries, (False, True)
+    ):
+        filters = _filters(
+            "77716", None, True, fund_ids=fund_ids, types=program_types, condition=condition,
+            query=parse_query(query), online_only=online,
+        )  # fmt: skip
+        assert _python(filters) == _sql(filters), (fund_ids, program_types, condition, query, online)
+
+
+def test_results_are_ordered_by_title_and_searches_by_relevance(regional):
+    entries = catalogue_entries(_filters(None, None, False), on=timezone.localdate())
+    titles = [e.title.casefold().replace("ü", "u").replace("ä", "a").replace("ö", "o") for e in entries]
+    assert titles == sorted(titles) and len(entries) > 10
+    ranked = catalogue_ids(
+        _filters(None, None, False, query=parse_query("Herz"), sort=Sort.RELEVANCE), on=timezone.localdate()
+    )
+    assert set(ranked) == _sql(_filters(None, None, False, query=parse_query("Herz")))
