@@ -217,14 +217,17 @@ def running_program_ids(person: InsuredPerson) -> frozenset[int]:
     )
 
 
-def open_participations_for_program(user, program, *, now: dt.datetime) -> list[Participation]:
+def open_participations_for_program(
+    user, program, *, now: dt.datetime, persons: list[InsuredPerson] | None = None
+) -> list[Participation]:
     """Open participations (declared, waiting, running) of every person the user may act for,
     in `program` or — for a DMP — in another DMP of the same indication: what the program
     page must say instead of "Sie können teilnehmen". Each carries `state_label` and
-    `is_self`. One query after the persons."""
+    `is_self`. One query after the persons (`persons`: `persons_for_user(user)` if the caller
+    has them already)."""
     if not getattr(user, "is_authenticated", False):
         return []
-    persons = {p.pk: p for p in persons_for_user(user)}
+    persons = {p.pk: p for p in (persons if persons is not None else persons_for_user(user))}
     if not persons:
         return []
     same = Q(program_id=program.pk)
@@ -269,9 +272,10 @@ def program_answers(
     from programs.selectors import person_context_for_insured
 
     today = timezone.localdate(now)
-    by_person = {p.person_id: p for p in open_participations_for_program(user, program, now=now)}
+    persons = persons_for_user(user)
+    by_person = {p.person_id: p for p in open_participations_for_program(user, program, now=now, persons=persons)}
     answers = []
-    for person in persons_for_user(user):
+    for person in persons:
         is_self = person.user_id == user.pk
         participation = by_person.get(person.pk)
         eligibility = None
