@@ -52,7 +52,10 @@ def persons_for_user_qs(user, *, on_date: date | None = None) -> QuerySet[Insure
     if not getattr(user, "is_authenticated", False):
         return InsuredPerson.objects.none()
     day = on_date or timezone.localdate()
-    represented_ids = representations_for_user(user, on_date=day).values("represented_id")
+    # The represented ids as a list (one small query), not as a sub-select: `user = x OR id IN
+    # (sub-select)` made PostgreSQL read every insured person (120 ms with a million); with
+    # a list both sides are index lookups.
+    represented_ids = list(representations_for_user(user, on_date=day).values_list("represented_id", flat=True))
     return InsuredPerson.objects.filter(Q(user=user) | Q(pk__in=represented_ids)).select_related("fund", "land")
 
 
