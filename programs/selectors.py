@@ -438,6 +438,8 @@ class _Entry:
     lands: frozenset[str]
     kreise: frozenset[str]
     gemeinden: tuple[str, ...]
+    sort_de: tuple[str, int] = ("", 0)
+    sort_en: tuple[str, int] = ("", 0)
 
     def display_title(self, english: bool) -> str:
         return self.title_en if english and self.title_en else self.title
@@ -463,6 +465,8 @@ def _catalogue_index() -> tuple[_Entry, ...]:
             lands=frozenset(regions["lands"].get(row[0], ())),
             kreise=frozenset(regions["kreise"].get(row[0], ())),
             gemeinden=tuple(regions["gemeinden"].get(row[0], ())),
+            sort_de=_title_key(row[2], row[0]),
+            sort_en=_title_key(row[3] or row[2], row[0]),
         )
         for row in Program.objects.filter(is_published=True).order_by("pk").values_list(*fields)
     )
@@ -532,7 +536,7 @@ def catalogue_entries(filters: CatalogueFilters, *, on: date) -> list[_Entry]:
             continue
         found.append(entry)
     english = (get_language() or "de").startswith("en")
-    found.sort(key=lambda e: _title_key(e.display_title(english), e.pk))
+    found.sort(key=(lambda e: e.sort_en) if english else (lambda e: e.sort_de))
     return found
 
 
