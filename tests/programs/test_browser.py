@@ -93,6 +93,9 @@ def test_home_ambiguous_plz_by_keyboard(page, live_server, catalogue_data):
 
 def test_list_updates_in_place_with_htmx(page, live_server, catalogue_data, assert_no_axe_violations):
     visit(page, live_server, "/programme/")
+    # nothing loads: the loading notice is hidden from everyone, screen readers included
+    assert not page.get_by_text("Ergebnisse werden geladen").is_visible()
+    assert page.locator("#results-indicator").evaluate("e => getComputedStyle(e).visibility") == "hidden"
     page.evaluate("window.__sameDocument = true")
     page.get_by_label("Suchbegriff").fill("Herz")
     page.wait_for_url(re.compile(r"q=Herz"))
