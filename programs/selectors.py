@@ -611,17 +611,25 @@ def program_for_detail(slug: str, *, on: date) -> Program | None:
 def exclusions_for(program: Program, ctx: PersonContext | None, *, on: date) -> list[Program]:
     """The programs that cannot be combined with ``program`` and that matter for the person:
     published, and open in their region and at their fund. Without anything known about the
-    person (no postal code, not signed in) every published one (2 queries at most)."""
-    # Each from the memo of program pages: no query once a page of it was read this version.
-    others = [o for o in (program_for_detail(p.slug, on=on) for p in program.excludes.all()) if o is not None]
+    person (no postal code, not signed in) every published one."""
+    others = _with_rules(tuple(p.pk for p in program.excludes.all()), on=on)
     if ctx is None:
-        return others
+        return list(others)
     elsewhere = {ReasonCode.REGION, ReasonCode.FUND, ReasonCode.NO_CONTRACT}
     return [
         other
         for other in others
         if not any(r.code in elsewhere for r in check_eligibility(other, ctx, on=on, own_participations=False).reasons)
     ]
+
+
+@per_catalogue_version
+def _with_rules(ids: tuple[int, ...], *, on: date) -> tuple[Program, ...]:
+    """The published programs `ids` with what the eligibility rules read (7 queries for all,
+    none if `ids` is empty), memoised per catalogue version."""
+    if not ids:
+        return ()
+    return tuple(prefetch_for_eligibility(Program.objects.filter(pk__in=ids, is_published=True), on=on))
 
 
 @per_catalogue_version
