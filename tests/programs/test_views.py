@@ -605,3 +605,23 @@ def test_detail_lists_only_exclusions_that_matter_where_the_person_lives(client,
     assert sorted(listed()) == ["hausarztprogramm-bw", "hzv-plus"]  # nothing known: every published one
     assert listed(plz="77716") == ["hausarztprogramm-bw"]  # Baden-Württemberg: AOK BW
     assert listed(plz="01067") == ["hzv-plus"]  # Dresden: AOK PLUS
+
+
+def test_detail_in_english_says_when_a_description_exists_only_in_german(client, catalogue):
+    program = catalogue.kinzigtal
+    program.description = "Ärztinnen, Ärzte und Therapeuten im Kinzigtal arbeiten zusammen."
+    program.description_en = ""
+    program.save()
+    html = client.get(
+        reverse("programs:detail", args=[program.slug]), headers={"accept-language": "en"}
+    ).content.decode()
+    assert "This description is available in German only." in html
+    assert re.search(r'<div lang="de">\s*<p>Ärztinnen, Ärzte', html)
+    program.description_en = "Doctors and therapists in the Kinzigtal work together."
+    program.save()
+    html = client.get(
+        reverse("programs:detail", args=[program.slug]), headers={"accept-language": "en"}
+    ).content.decode()
+    assert "available in German only" not in html and "Doctors and therapists" in html
+    german = client.get(reverse("programs:detail", args=[program.slug])).content.decode()
+    assert "Ärztinnen, Ärzte" in german and "nur auf Deutsch" not in german
