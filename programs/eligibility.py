@@ -244,6 +244,69 @@ def _current_contract_briefs(on: dt.date) -> dict[int, tuple[ContractBrief, ...]
     return _contract_briefs(on)
 
 
+@dataclass(frozen=True)
+class ProgramRules:
+    """A program's regions, prerequisites and exclusions as the rules read them, from
+    `catalogue_rules` (no query per page once read)."""
+
+    region_lands: tuple = ()
+    region_kreise: tuple = ()
+    region_gemeinden: tuple = ()
+    prerequisites: tuple = ()
+    excludes: tuple = ()
+
+
+NO_RULES = ProgramRules()
+
+
+def _related(program: Program, name: str) -> Iterable:
+    """`program.<name>.all()`, or the same from the rules attached by `attach_rules`."""
+    rules = getattr(program, "catalogue_rules", None)
+    return getattr(rules, name) if rules is not None else getattr(program, name).all()
+
+
+@per_catalogue_version
+def catalogue_rules() -> dict[int, ProgramRules]:
+    """Every program's regions, prerequisites and exclusions, read once per catalogue version
+    (5 queries). The instances are shared by every request and never changed."""
+    from programs.models import Gemeinde, Kreis, Land, Program
+
+    through = Program.region_lands.through.objects
+    lands = {land.code: land for land in Land.objects.only("code", "name")}
+    rules: dict[int, dict[str, list]] = {}
+
+    def add(program_id: int, name: str, value) -> None:
+        rules.setdefault(program_id, {}).setdefault(name, []).append(value)
+
+    for program_id, code in through.values_list("program_id", "land_id"):
+        add(program_id, "region_lands", lands[code])
+    kreise = Program.region_kreise.through.objects.select_related("kreis").only(
+        "program_id", "kreis__key", "kreis__name"
+    )
+    for row in kreise:
+        add(row.program_id, "region_kreise", Kreis(key=row.kreis.key, name=row.kreis.name))
+    gemeinden = Program.region_gemeinden.through.objects.values_list("program_id", "gemeinde__ags", "gemeinde__name")
+    for program_id, ags, name in gemeinden:
+        add(program_id, "region_gemeinden", Gemeinde(ags=ags, name=name))
+    related = {p.pk: p for p in Program.objects.only("id", "slug", "title", "title_en", "program_type")}
+    for name, relation in (("prerequisites", Program.prerequisites), ("excludes", Program.excludes)):
+        for from_id, to_id in relation.through.objects.values_list("from_program_id", "to_program_id"):
+            add(from_id, name, related[to_id])
+    order = {"region_lands": lambda o: o.name, "region_kreise": lambda o: o.key, "region_gemeinden": lambda o: o.name,
+             "prerequisites": lambda o: o.pk, "excludes": lambda o: o.pk}  # as the models order them  # fmt: skip
+    return {
+        pk: ProgramRules(**{k: tuple(sorted(v, key=order[k])) for k, v in values.items()})
+        for pk, values in rules.items()
+    }
+
+
+def attach_rules(programs: Iterable[Program]) -> None:
+    """Give each program its `ProgramRules` from the memo (instead of 5 prefetch queries)."""
+    rules = catalogue_rules()
+    for program in programs:
+        program.catalogue_rules = rules.get(program.pk, NO_RULES)
+
+
 def prefetch_for_eligibility(qs: QuerySet, *, on: dt.date, contracts: bool = True) -> QuerySet:
     """Everything ``check_eligibility`` reads, in six queries for any number of programs.
     With ``contracts=False`` the caller attaches them (`attach_current_contracts`)."""
@@ -284,9 +347,9 @@ def region_description(program: Program) -> str:
     The note is German free text: in another language the structured region (Länder in that
     language, Kreise and Gemeinden by their proper names) is named instead, where there is one."""
     note = (program.region_note or "").strip()
-    lands = [land_name(land.code) for land in program.region_lands.all()]
-    kreise = [kreis.name for kreis in program.region_kreise.all()]
-    gemeinden = [g.name for g in program.region_gemeinden.all()]
+    lands = [land_name(land.code) for land in _related(program, "region_lands")]
+    kreise = [kreis.name for kreis in _related(program, "region_kreise")]
+    gemeinden = [g.name for g in _related(program, "region_gemeinden")]
     if note and (get_language() == "de" or not (lands or kreise or gemeinden)):
         return note
     parts: list[str] = []
@@ -348,9 +411,9 @@ def _land_of(key: str) -> str | None:
 
 def region_status(program: Program, ctx: PersonContext) -> str:
     """``unrestricted``, ``in`` (all candidate places inside), ``out``, ``partly`` or ``unknown``."""
-    lands = {land.code for land in program.region_lands.all()}
-    kreise = {kreis.key for kreis in program.region_kreise.all()}
-    gemeinden = {g.ags for g in program.region_gemeinden.all()}
+    lands = {land.code for land in _related(program, "region_lands")}
+    kreise = {kreis.key for kreis in _related(program, "region_kreise")}
+    gemeinden = {g.ags for g in _related(program, "region_gemeinden")}
     if not (lands or kreise or gemeinden):
         return "unrestricted"
     if not ctx.has_place:
@@ -468,7 +531,7 @@ def check_eligibility(
 
     # Prerequisites and exclusions
     active = ctx.active_program_ids
-    prerequisites = list(program.prerequisites.all())
+    prerequisites = list(_related(program, "prerequisites"))
     hzv = [p for p in prerequisites if p.program_type == ProgramType.HZV]
     others = [p for p in prerequisites if p.program_type != ProgramType.HZV]
     groups: list[tuple[Program, bool]] = []
@@ -485,7 +548,7 @@ def check_eligibility(
     if active is not None and own_participations:
         if program.pk in active:
             reasons.append(Check(ReasonCode.ALREADY_ENROLLED, False, gettext("Sie nehmen bereits teil")))
-        for other in program.excludes.all():
+        for other in _related(program, "excludes"):
             if other.pk in active:
                 reasons.append(
                     Check(

@@ -17,6 +17,7 @@ from programs.eligibility import (
     ReasonCode,
     _current_contract_briefs,
     attach_current_contracts,
+    attach_rules,
     check_eligibility,
     prefetch_for_eligibility,
 )
@@ -559,17 +560,17 @@ LIST_FIELDS = (
 
 
 def list_rows(ids: list[int], *, on: date, eligibility: bool) -> list[Program]:
-    """The programs `ids` in that order with what a result row shows: current contracts as
-    tuples (1 query) and, with `eligibility`, the relations the rules read (5 more).
-    Constant in the number of rows."""
+    """The programs `ids` in that order with what a result row shows (1 query): current
+    contracts as tuples and, with `eligibility`, the relations the rules read, both from
+    memos per catalogue version. Constant in the number of rows."""
     if not ids:
         return []
     qs = Program.objects.filter(pk__in=ids).only(*LIST_FIELDS)
-    if eligibility:
-        qs = prefetch_for_eligibility(qs, on=on, contracts=False)
     by_id = {p.pk: p for p in qs}
     programs = [by_id[pk] for pk in ids if pk in by_id]
     attach_current_contracts(programs, on=on)
+    if eligibility:
+        attach_rules(programs)  # regions, prerequisites, exclusions from the memo
     return programs
 
 

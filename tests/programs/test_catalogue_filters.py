@@ -85,3 +85,37 @@ def test_results_are_ordered_by_title_and_searches_by_relevance(regional):
         _filters(None, None, False, query=parse_query("Herz"), sort=Sort.RELEVANCE), on=timezone.localdate()
     )
     assert set(ranked) == _sql(_filters(None, None, False, query=parse_query("Herz")))
+
+
+def test_rules_from_the_memo_give_the_same_answers_as_the_relations(regional):
+    """Result rows read regions, prerequisites and exclusions from `catalogue_rules`; every
+    answer (reasons, open points, region text) equals the one from the prefetched relations."""
+    from programs.eligibility import (
+        PersonContext,
+        attach_rules,
+        check_eligibility,
+        prefetch_for_eligibility,
+        region_text,
+    )
+    from programs.models import Program
+    from programs.selectors import person_context_for_place
+
+    regional.dmp_diabetes.excludes.set([regional.hzv])
+    regional.kinzigtal.prerequisites.set([regional.hzv])
+    on = timezone.localdate()
+    contexts = [PersonContext(), PersonContext(age=40, active_program_ids=frozenset({regional.hzv.pk}))]
+    contexts += [
+        person_context_for_place(resolve_place(code), age=age, on=on) for code in PLACES[1:] for age in (6, 40)
+    ]
+    prefetched = list(prefetch_for_eligibility(Program.objects.order_by("pk"), on=on))
+    from_memo = list(prefetch_for_eligibility(Program.objects.order_by("pk"), on=on))
+    attach_rules(from_memo)
+
+    def answer(program, ctx):
+        result = check_eligibility(program, ctx, on=on)
+        return [(c.code, c.text) for c in result.reasons], [(c.code, c.text) for c in result.open_points]
+
+    for a, b in zip(prefetched, from_memo, strict=True):
+        assert region_text(a) == region_text(b), a.slug
+        for ctx in contexts:
+            assert answer(a, ctx) == answer(b, ctx), (a.slug, ctx)

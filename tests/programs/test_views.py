@@ -338,11 +338,11 @@ def test_list_query_count_is_constant(client, catalogue, django_assert_num_queri
 @pytest.mark.parametrize("extra", [0, 40])
 def test_list_with_person_query_count_is_constant(client, catalogue, django_assert_num_queries, extra):
     add_programs(catalogue, extra)
-    # funds, PLZ lookup (2), Gemeinden, the catalogue memo (5), page, 5 eligibility relations
-    with django_assert_num_queries(15):
+    # funds, PLZ lookup (2), Gemeinden, the catalogue memo (5), page, the rules memo (6)
+    with django_assert_num_queries(17):
         response = client.get(LIST, {"plz": "77716", "alter": "40", "alle": "on"})
     assert len(response.context["rows"]) == min(20, 13 + extra)
-    with django_assert_num_queries(6):  # another age: the page and its eligibility relations
+    with django_assert_num_queries(1):  # another age: the page's rows, the rest from the memos
         response = client.get(LIST, {"plz": "77716", "alter": "41", "alle": "on"})
     assert len(response.context["rows"]) == min(20, 13 + extra)
 
