@@ -37,6 +37,7 @@ from enrollment.lifecycle import EnrollmentError
 from enrollment.models import Channel, DocumentKind, Participation, SignerKind
 from enrollment.representation import voice_for
 from programs import dates
+from programs.eligibility import attach_rules
 from programs.models import Program, ProgramType
 from programs.terms.schedule import participation_schedule
 
@@ -149,6 +150,9 @@ def _eligibilities(request: HttpRequest, program: Program):
 
 
 def _step_person(request: HttpRequest, program: Program, token: str, state: dict) -> HttpResponse:
+    # The step only shows and chooses: the program's rules may come from the catalogue memo.
+    # The declaration itself checks against the database again (services.participation_declare).
+    attach_rules([program])
     results = _eligibilities(request, program)
     eligible = [r.person for r in results if r.eligible]
     form = PersonChoiceForm(_posted(request), persons=eligible)

@@ -502,13 +502,13 @@ def test_dashboard_query_count_does_not_grow(client, aoks, django_assert_num_que
     client.force_login(parent.user)
     url = reverse("enrollment:dashboard")
     client.get(url)
-    with django_assert_num_queries(4):  # session, user, persons, participations
+    with django_assert_num_queries(5):  # session, user, represented ids, persons, participations
         client.get(url)
     for person in [parent, *children]:
         for _ in range(3):
             contract = ContractFactory(program=ProgramFactory(), start_rule="next_day")
             declare(contract, person, now=at(2026, 5, 4), actor=parent.user)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         response = client.get(url)
     assert response.content.decode().count('href="/teilnahme/') >= 12
 
