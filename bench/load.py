@@ -16,9 +16,11 @@ succeeded), and there is no other declaration of these persons. A declaration wh
 was lost (a failed request) is sent again with the same idempotency key, as the wizard's form
 does, so a retry cannot create a second record.
 
-With `--restart-db`, `pg_ctlcluster <version> <cluster> restart` runs once at a third of the
-time. Failed requests must fall into the outage (the app answers 503 with Retry-After while the
-database is away); nothing may be lost or doubled.
+With `--restart-db` the run uses a PostgreSQL of its own (initdb in a temporary directory, a
+free loopback port, run as the `postgres` system user), restarts it once at a third of the time
+with `pg_ctl restart` and removes it afterwards: the machine's shared PostgreSQL, which other
+test suites use, is never touched. Failed requests must fall into the outage (the app answers
+503 with Retry-After while the database is away); nothing may be lost or doubled.
 
 Setup: a fresh database `vl_load` (BENCH_DATABASE_URL overrides) with the regions, the demo
 data and N persons cloned from the demo person anna (AOK Baden-Württemberg, own account);
@@ -28,6 +30,7 @@ gunicorn with 4 workers × 4 threads and the benchmark settings (bench/catalogue
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import os
 import re
@@ -261,12 +264,44 @@ def _step_name(location: str) -> str:
 # --- the run -------------------------------------------------------------------------------------
 
 
-def restart_postgres(at: float, started: float, log: list) -> None:
+class PrivatePostgres:
+    """A throw-away PostgreSQL cluster for the restart test (see the module docstring)."""
+
+    def __init__(self) -> None:
+        bins = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parent.parent.name))
+        if not bins:
+            sys.exit("--restart-db needs the PostgreSQL server binaries (/usr/lib/postgresql/<version>/bin)")
+        self.bin = bins[-1].parent
+        self.dir = Path(tempfile.mkdtemp(prefix="vl-load-pg-"))
+        self.port = free_port()
+        shutil.chown(self.dir, user="postgres", group="postgres")
+
+    def _as_postgres(self, *command: str) -> None:
+        prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        subprocess.run([*prefix, *command], check=True, stdout=subprocess.DEVNULL)
+
+    def start(self) -> str:
+        data = str(self.dir / "data")
+        self._as_postgres(str(self.bin / "initdb"), "-D", data, "-A", "trust", "-U", "postgres", "--no-sync")
+        options = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
+        self._as_postgres(
+            str(self.bin / "pg_ctl"), "-D", data, "-o", options, "-l", str(self.dir / "log"), "-w", "start"
+        )
+        return f"postgres://postgres@127.0.0.1:{self.port}/vl_load"
+
+    def restart(self) -> None:
+        self._as_postgres(str(self.bin / "pg_ctl"), "-D", str(self.dir / "data"), "-m", "fast", "-w", "restart")
+
+    def remove(self) -> None:
+        with contextlib.suppress(subprocess.CalledProcessError):
+            self._as_postgres(str(self.bin / "pg_ctl"), "-D", str(self.dir / "data"), "-m", "immediate", "-w", "stop")
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def restart_postgres(postgres: PrivatePostgres, at: float, started: float, log: list) -> None:
     time.sleep(max(0, at - (time.monotonic() - started)))
-    clusters = subprocess.run(["pg_lsclusters", "-h"], capture_output=True, text=True).stdout.split()
-    version, cluster = clusters[0], clusters[1]
     begin = time.monotonic() - started
-    subprocess.run(["pg_ctlcluster", version, cluster, "restart"], check=True)
+    postgres.restart()
     log.append((begin, time.monotonic() - started))
 
 
@@ -299,8 +334,17 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--restart-db", action="store_true", help="restart PostgreSQL at a third of the time")
     options = parser.parse_args()
-    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
-    print(f"Preparing {pg_args(url)[1]} with {options.users} persons …", flush=True)
+    postgres = PrivatePostgres() if options.restart_db else None
+    url = postgres.start() if postgres else os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
+    try:
+        run(url, options, postgres)
+    finally:
+        if postgres:
+            postgres.remove()
+
+
+def run(url: str, options, postgres: PrivatePostgres | None) -> None:
+    print(f"Preparing {pg_args(url)[1]} on port {urlsplit(url).port} with {options.users} persons …", flush=True)
     usernames = prepare(url, options.users)
     port, cache_dir = free_port(), tempfile.mkdtemp(prefix="vl-load-cache-")
     server = start_server(url, port, cache_dir)
@@ -312,7 +356,9 @@ def main() -> None:
             threading.Thread(target=Person(port, name, stats, started).run, args=(deadline,)) for name in usernames
         ]
         if options.restart_db:
-            threads.append(threading.Thread(target=restart_postgres, args=(options.seconds / 3, started, restarts)))
+            threads.append(
+                threading.Thread(target=restart_postgres, args=(postgres, options.seconds / 3, started, restarts))
+            )
         for thread in threads:
             thread.start()
         for thread in threads:

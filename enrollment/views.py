@@ -224,6 +224,12 @@ def _step_provider(request: HttpRequest, program: Program, token: str, state: di
 def _step_declaration(request: HttpRequest, program: Program, token: str, state: dict) -> HttpResponse:
     person, result = _wizard_person_and_contract(request, program, state)
     if not result.eligible:
+        if request.method == "POST":
+            # A twin post with the same key (second tab, double click) may have committed since
+            # the look at the top of `declare`: then this is that declaration, not a refusal.
+            done = _already_declared(request, request.POST.get("idempotency_key"))
+            if done is not None:
+                return redirect("enrollment:detail", pk=done.pk)
         messages.error(request, _("Eine Teilnahme ist nicht (mehr) möglich. Bitte prüfen Sie die Gründe."))
         return redirect(_step_url(token, "person"))
     contract = result.contract

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import uuid
 
 import pytest
 from django.test import Client
@@ -67,6 +68,36 @@ def test_wizard_declares_once_even_when_posted_twice(client, hzv, gp, person):
     assert participation.status == Status.SUBMITTED
     assert str(participation.idempotency_key) == key
     assert event_rows(participation) == [("", Status.SUBMITTED, EventReason.DECLARED, person.user, Channel.ONLINE)]
+
+
+def test_wizard_post_racing_a_twin_that_committed_meanwhile_leads_to_the_record(client, hzv, gp, person, monkeypatch):
+    """Two tabs post the last form with the same key at once. The second looks for the key before
+    the first has committed, then finds the person already taking part: it must lead to the
+    record, not back to step 1 ("Eine Teilnahme ist nicht (mehr) möglich")."""
+    from enrollment import views
+
+    tabs = []
+    for _ in range(2):
+        tab = Client()
+        tab.force_login(person.user)
+        url = tab.post(reverse("enrollment:declare_start"), {"programm": hzv.program.slug}).url.split("?")[0]
+        tab.post(url + "?schritt=person", {"step": "person", "person": person.pk})
+        tab.post(url + "?schritt=praxis", {"step": "praxis", "provider": gp.pk})
+        tabs.append((tab, url + "?schritt=erklaerung"))
+    data = {"step": "erklaerung", "idempotency_key": str(uuid.uuid4()), **dict.fromkeys(ALL_CONSENTS, "on")}
+    first = tabs[0][0].post(tabs[0][1], data)
+    participation = Participation.objects.get()
+    looked_up = views._already_declared
+    calls = []
+
+    def before_the_commit_once(request, key):  # the twin's first look came before the commit
+        calls.append(key)
+        return None if len(calls) == 1 else looked_up(request, key)
+
+    monkeypatch.setattr(views, "_already_declared", before_the_commit_once)
+    second = tabs[1][0].post(tabs[1][1], data)
+    assert first.url == second.url == reverse("enrollment:detail", kwargs={"pk": participation.pk})
+    assert Participation.objects.count() == 1
 
 
 def test_wizard_repeated_post_to_the_same_url_leads_to_the_record(client, hzv, gp, person):
