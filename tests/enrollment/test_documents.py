@@ -107,3 +107,14 @@ def test_receipt_and_confirmation_name_the_fund_as_sender_with_its_address_for_a
     confirmation = IssuedDocument.objects.get(participation=p, kind=DocumentKind.REVOCATION)
     text = text_of(documents.read_verified(confirmation))
     assert f"Absender: {fund.name}" in text and fund.postal_address in text
+
+
+def test_an_english_receipt_says_that_only_the_german_texts_are_binding(bv, person):
+    from django.utils import translation
+
+    p = declare(bv, person, None, now=timezone.now())
+    with translation.override("en"):
+        english = text_of(documents.read_verified(documents.receipt_for(p)))
+    assert "Receipt" in english or "receipt" in english
+    assert "only the German text is legally binding" in english
+    assert p.declaration_text.split()[0] in english  # the German text itself, unchanged
