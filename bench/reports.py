@@ -45,6 +45,23 @@ os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/vl_rep
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("DEBUG", "true")
 
+
+def _ensure_database(url: str) -> None:
+    """Create the benchmark's PostgreSQL database when it is missing (migrate runs in main)."""
+    import subprocess
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if not parts.scheme.startswith("postgres"):
+        return
+    args = ["-h", parts.hostname or "127.0.0.1", "-p", str(parts.port or 5432), "-U", parts.username or "postgres"]
+    created = subprocess.run(["createdb", *args, parts.path.lstrip("/")], capture_output=True, text=True)
+    if created.returncode != 0 and "already exists" not in created.stderr:
+        sys.exit(created.stderr)
+
+
+_ensure_database(os.environ["DATABASE_URL"])
+
 import django  # noqa: E402
 
 django.setup()
