@@ -186,22 +186,31 @@ def providers_near(
     return [(hit.provider, hit.distance_km) for hit in page.hits]
 
 
+def _open_participations(user, persons: list[InsuredPerson], *, now: dt.datetime, where: Q | None = None) -> list:
+    """Open participations of `persons` (oldest declaration first, one query), each with its
+    `person`, `is_self` and `state_label` (the display state at `now`)."""
+    by_pk = {p.pk: p for p in persons}
+    if not by_pk:
+        return []
+    found = list(
+        Participation.objects.filter(where or Q(), person_id__in=list(by_pk), status__in=OPEN_STATUSES)
+        .select_related("contract__program")
+        .order_by("declared_at", "pk")
+    )
+    for participation in found:
+        participation.person = by_pk[participation.person_id]
+        participation.is_self = participation.person.user_id == user.pk
+        participation.state_label = participation.display_state_label(now=now)
+    return found
+
+
 def open_participations_with_deadlines(user, *, now: dt.datetime) -> list[Participation]:
     """The open participations of every person the user may act for, oldest declaration first,
     each with `state_label`, `is_self` and its next deadline as `next_deadline` (a date) and
     `next_deadline_kind` ("revoke", "cancel" or "end", or "" when none): what the home page
-    greets a signed-in person with. Two queries."""
-    persons = persons_for_user(user)
-    names = {p.pk: p for p in persons}
-    rows = list(
-        Participation.objects.filter(person_id__in=list(names), status__in=OPEN_STATUSES)
-        .select_related("contract__program")
-        .order_by("declared_at", "pk")
-    )
+    greets a signed-in person with. One query after the persons."""
+    rows = _open_participations(user, persons_for_user(user), now=now)
     for p in rows:
-        p.person = names[p.person_id]
-        p.is_self = p.person.user_id == user.pk
-        p.state_label = p.display_state_label(now=now)
         p.next_deadline, p.next_deadline_kind = None, ""
         if p.revocation_deadline and p.can_revoke(now=now):
             p.next_deadline, p.next_deadline_kind = p.revocation_deadline, "revoke"
@@ -230,21 +239,11 @@ def open_participations_for_program(
     has them already)."""
     if not getattr(user, "is_authenticated", False):
         return []
-    persons = {p.pk: p for p in (persons if persons is not None else persons_for_user(user))}
-    if not persons:
-        return []
     same = Q(program_id=program.pk)
     if program.dmp_indication:
         same |= Q(program_type="dmp", dmp_indication=program.dmp_indication)
-    found = list(
-        Participation.objects.filter(same, person_id__in=list(persons), status__in=OPEN_STATUSES)
-        .select_related("contract__program")
-        .order_by("declared_at", "pk")
-    )
+    found = _open_participations(user, persons if persons is not None else persons_for_user(user), now=now, where=same)
     for participation in found:
-        participation.person = persons[participation.person_id]
-        participation.is_self = participation.person.user_id == user.pk
-        participation.state_label = participation.display_state_label(now=now)
         participation.other_program = participation.program_id != program.pk
     return found
 

@@ -430,7 +430,6 @@ class _Entry:
     pk: int
     program_type: str
     title: str
-    title_en: str
     min_age: int | None
     max_age: int | None
     online_enrollment: bool
@@ -439,11 +438,8 @@ class _Entry:
     lands: frozenset[str]
     kreise: frozenset[str]
     gemeinden: tuple[str, ...]
-    sort_de: tuple[str, int] = ("", 0)
-    sort_en: tuple[str, int] = ("", 0)
-
-    def display_title(self, english: bool) -> str:
-        return self.title_en if english and self.title_en else self.title
+    sort_de: tuple[str, int]  # the title people read, per language (`_title_key`)
+    sort_en: tuple[str, int]
 
 
 @per_catalogue_version
@@ -457,19 +453,27 @@ def _catalogue_index() -> tuple[_Entry, ...]:
     for name, rows in through.items():
         for program_id, key in rows:
             regions[name].setdefault(program_id, []).append(key)
-    fields = ("pk", "program_type", "title", "title_en", "min_age", "max_age", "online_enrollment",
-              "dmp_indication", "search_text")  # fmt: skip
+    fields = ("pk", "program_type", "min_age", "max_age", "online_enrollment", "dmp_indication", "search_text",
+              "title", "title_en")  # fmt: skip
     return tuple(
         _Entry(
-            *row[:-1],
-            search_text=row[-1] or "",
-            lands=frozenset(regions["lands"].get(row[0], ())),
-            kreise=frozenset(regions["kreise"].get(row[0], ())),
-            gemeinden=tuple(regions["gemeinden"].get(row[0], ())),
-            sort_de=_title_key(row[2], row[0]),
-            sort_en=_title_key(row[3] or row[2], row[0]),
+            pk,
+            program_type,
+            title,
+            min_age,
+            max_age,
+            online,
+            dmp_indication,
+            search_text or "",
+            lands=frozenset(regions["lands"].get(pk, ())),
+            kreise=frozenset(regions["kreise"].get(pk, ())),
+            gemeinden=tuple(regions["gemeinden"].get(pk, ())),
+            sort_de=_title_key(title, pk),
+            sort_en=_title_key(title_en or title, pk),
         )
-        for row in Program.objects.filter(is_published=True).order_by("pk").values_list(*fields)
+        for pk, program_type, min_age, max_age, online, dmp_indication, search_text, title, title_en in (
+            Program.objects.filter(is_published=True).order_by("pk").values_list(*fields)
+        )
     )
 
 
@@ -613,7 +617,7 @@ def exclusions_for(program: Program, ctx: PersonContext | None, *, on: date) -> 
     """The programs that cannot be combined with ``program`` and that matter for the person:
     published, and open in their region and at their fund. Without anything known about the
     person (no postal code, not signed in) every published one."""
-    others = _with_rules(tuple(p.pk for p in program.excludes.all()), on=on)
+    others = _published_rows(tuple(p.pk for p in program.excludes.all()), on=on)
     if ctx is None:
         return list(others)
     elsewhere = {ReasonCode.REGION, ReasonCode.FUND, ReasonCode.NO_CONTRACT}
@@ -625,12 +629,9 @@ def exclusions_for(program: Program, ctx: PersonContext | None, *, on: date) -> 
 
 
 @per_catalogue_version
-def _with_rules(ids: tuple[int, ...], *, on: date) -> tuple[Program, ...]:
-    """The published programs `ids` with what the eligibility rules read (7 queries for all,
-    none if `ids` is empty), memoised per catalogue version."""
-    if not ids:
-        return ()
-    return tuple(prefetch_for_eligibility(Program.objects.filter(pk__in=ids, is_published=True), on=on))
+def _published_rows(ids: tuple[int, ...], *, on: date) -> tuple[Program, ...]:
+    """`list_rows` with the rules of the published ones among `ids`, memoised per catalogue version."""
+    return tuple(p for p in list_rows(list(ids), on=on, eligibility=True) if p.is_published)
 
 
 @per_catalogue_version

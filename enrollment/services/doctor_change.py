@@ -32,6 +32,7 @@ from enrollment.services.errors import (
     DoctorChangeNotAllowed,
     RequestAlreadyDecided,
 )
+from programs import dates
 from programs.terms.schedule import participation_schedule, start_for
 from providers.models import Provider
 
@@ -124,7 +125,7 @@ def participation_request_doctor_change(
                 now=now,
                 data={"request": request.pk, "effective_date": _iso(request.effective_date)},
             )
-        pk, effective = p.pk, _date(request.effective_date) if request.effective_date else ""
+        pk, effective = p.pk, dates.short_date(request.effective_date)
         transaction.on_commit(
             lambda: notifications.doctor_change_received(
                 pk, actor_id=_uid(actor), effective=effective, base_url=base_url

@@ -13,7 +13,7 @@ from django.db import connection
 
 from enrollment.lifecycle import EnrollmentError
 from enrollment.models import Participation, ParticipationEvent
-from tests.fixtures.enrollment import ALL_CONSENTS, at, declare
+from tests.fixtures.enrollment import ALL_CONSENTS, at, declare, wizard_tab_at_declaration
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -67,21 +67,10 @@ def test_parallel_posts_from_two_tabs_create_one_record(hzv, gp, person):
 
 
 def test_parallel_wizard_submits_over_http_create_one_record(hzv, gp, person):
-    from django.test import Client
-    from django.urls import reverse
-
-    clients, urls = [], []
-    for _ in range(4):
-        c = Client()
-        c.force_login(person.user)
-        url = c.post(reverse("enrollment:declare_start"), {"programm": hzv.program.slug}).url.split("?")[0]
-        c.post(url + "?schritt=person", {"step": "person", "person": person.pk})
-        c.post(url + "?schritt=praxis", {"step": "praxis", "provider": gp.pk})
-        clients.append(c)
-        urls.append(url)
+    tabs = [wizard_tab_at_declaration(person, hzv, gp) for _ in range(4)]
     key = str(uuid.uuid4())
     data = {"step": "erklaerung", "idempotency_key": key, **dict.fromkeys(ALL_CONSENTS, "on")}
-    results = race(4, lambda i: clients[i].post(urls[i] + "?schritt=erklaerung", data))
+    results = race(4, lambda i: tabs[i][0].post(tabs[i][1], data))
     assert all(r.status_code == 302 for r in results), results
     assert len({r.url for r in results}) == 1
     assert Participation.objects.count() == 1

@@ -16,7 +16,7 @@ from enrollment import services
 from enrollment.lifecycle import Status
 from enrollment.models import Channel, EventReason, Participation
 from tests.factories import InsuredPersonFactory, LegalRepresentationFactory, UserFactory
-from tests.fixtures.enrollment import ALL_CONSENTS, at, declare, event_row, event_rows
+from tests.fixtures.enrollment import ALL_CONSENTS, at, declare, event_row, event_rows, wizard_tab_at_declaration
 
 pytestmark = pytest.mark.django_db
 
@@ -76,14 +76,7 @@ def test_wizard_post_racing_a_twin_that_committed_meanwhile_leads_to_the_record(
     record, not back to step 1 ("Eine Teilnahme ist nicht (mehr) möglich")."""
     from enrollment import views
 
-    tabs = []
-    for _ in range(2):
-        tab = Client()
-        tab.force_login(person.user)
-        url = tab.post(reverse("enrollment:declare_start"), {"programm": hzv.program.slug}).url.split("?")[0]
-        tab.post(url + "?schritt=person", {"step": "person", "person": person.pk})
-        tab.post(url + "?schritt=praxis", {"step": "praxis", "provider": gp.pk})
-        tabs.append((tab, url + "?schritt=erklaerung"))
+    tabs = [wizard_tab_at_declaration(person, hzv, gp) for _ in range(2)]
     data = {"step": "erklaerung", "idempotency_key": str(uuid.uuid4()), **dict.fromkeys(ALL_CONSENTS, "on")}
     first = tabs[0][0].post(tabs[0][1], data)
     participation = Participation.objects.get()
