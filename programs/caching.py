@@ -144,6 +144,7 @@ def clear_local_pages() -> None:
     with _local_lock:
         _local.clear()
         _values.clear()
+        _fragments.clear()
 
 
 #: Catalogue reads memoised per process (see `per_catalogue_version`), least recently used out.
@@ -179,6 +180,29 @@ def per_catalogue_version(function):
         return value
 
     return wrapped
+
+
+#: Rendered template fragments (`{% fragment %}`), apart from `_values` so that thousands of
+#: small result rows do not push out the program pages: a row is about 1 KB, so a worker holds
+#: at most some 10 MB of them (least recently used out).
+_fragments: OrderedDict[tuple, str] = OrderedDict()
+MAX_FRAGMENTS = 8192
+
+
+def memoised_fragment(name: str, key: tuple, render) -> str:
+    """`render()` once per fragment name, catalogue version, language and `key` in this process."""
+    full_key = (name, catalogue_version(), get_language(), key)
+    with _local_lock:
+        html = _fragments.get(full_key)
+        if html is not None:
+            _fragments.move_to_end(full_key)
+            return html
+    html = render()
+    with _local_lock:
+        _fragments[full_key] = html
+        while len(_fragments) > MAX_FRAGMENTS:
+            _fragments.popitem(last=False)
+    return html
 
 
 def render_page(request: HttpRequest, template_name: str, context: dict, **kwargs) -> HttpResponse:

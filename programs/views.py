@@ -8,6 +8,8 @@ No input makes a page fail: invalid values become form errors, the rest still ap
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+from functools import cached_property
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -160,38 +162,49 @@ def _shorten(text: str, words: int) -> str:
     return text if len(parts) <= words else " ".join(parts[:words]) + " …"
 
 
-def _result_row(program, labels: dict, detail_query: str, eligibility) -> dict:
-    """What one result shows, computed in Python: the list renders up to 20 of these and
-    template lookups per row were the larger part of the page's time."""
-    funds = [c.fund.short_name for c in program.current_contracts]
-    if len(funds) > 3:
-        funds_text = ", ".join(funds[:3]) + " " + _("und %(n)s weitere") % {"n": len(funds) - 3}
-    else:
-        funds_text = ", ".join(funds)
-    meta = [labels["type"].get(program.program_type, program.program_type)]
-    if program.dmp_indication:
-        meta.append(labels["indication"].get(program.dmp_indication, ""))
-    if program.region_note:
-        meta.append(program.region_note)
-    if funds_text:
-        meta.append(funds_text)
-    if program.min_age is not None and program.max_age is not None:
-        age = _("%(a)s bis %(b)s Jahre") % {"a": program.min_age, "b": program.max_age}
-    elif program.min_age is not None:
-        age = _("ab %(a)s Jahren") % {"a": program.min_age}
-    elif program.max_age is not None:
-        age = _("bis %(b)s Jahre") % {"b": program.max_age}
-    else:
-        age = ""
-    return {
-        "program": program,
-        "url": _detail_url(program.slug, detail_query),
-        "summary": _shorten(program.display_summary, 40),
-        **_german_fallbacks(program),
-        "meta": " · ".join(meta),
-        "age": age,
-        "eligibility": eligibility,
-    }
+class ResultRow:
+    """What one result of the list shows. The title line and the eligibility are rendered on
+    every request; the rest (`meta`, `summary`, `age`) only when the row's fragment is not yet
+    memoised for this catalogue version, language and day (`{% fragment "result-row" %}`), so
+    they are computed lazily."""
+
+    def __init__(self, program, labels: dict, detail_query: str, eligibility, *, on: dt.date):
+        self.program, self.labels, self.eligibility, self.day = program, labels, eligibility, on
+        self.url = _detail_url(program.slug, detail_query)
+        fallbacks = _german_fallbacks(program)
+        self.title_de, self.summary_de = fallbacks["title_de"], fallbacks["summary_de"]
+
+    @cached_property
+    def summary(self) -> str:
+        return _shorten(self.program.display_summary, 40)
+
+    @cached_property
+    def meta(self) -> str:
+        program, labels = self.program, self.labels
+        funds = [c.fund.short_name for c in program.current_contracts]
+        if len(funds) > 3:
+            funds_text = ", ".join(funds[:3]) + " " + _("und %(n)s weitere") % {"n": len(funds) - 3}
+        else:
+            funds_text = ", ".join(funds)
+        meta = [labels["type"].get(program.program_type, program.program_type)]
+        if program.dmp_indication:
+            meta.append(labels["indication"].get(program.dmp_indication, ""))
+        if program.region_note:
+            meta.append(program.region_note)
+        if funds_text:
+            meta.append(funds_text)
+        return " · ".join(meta)
+
+    @cached_property
+    def age(self) -> str:
+        program = self.program
+        if program.min_age is not None and program.max_age is not None:
+            return _("%(a)s bis %(b)s Jahre") % {"a": program.min_age, "b": program.max_age}
+        if program.min_age is not None:
+            return _("ab %(a)s Jahren") % {"a": program.min_age}
+        if program.max_age is not None:
+            return _("bis %(b)s Jahre") % {"b": program.max_age}
+        return ""
 
 
 # --- home -------------------------------------------------------------------------------------
@@ -289,7 +302,7 @@ def program_list(request: HttpRequest) -> HttpResponse:
     detail_query = _person_query(place, age)
     labels = _labels()
     rows = [
-        _result_row(p, labels, detail_query, check_eligibility(p, ctx, on=today) if ctx is not None else None)
+        ResultRow(p, labels, detail_query, check_eligibility(p, ctx, on=today) if ctx is not None else None, on=today)
         for p in list_rows(list(page.object_list), on=today, eligibility=ctx is not None)
     ]
     context = {

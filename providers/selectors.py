@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, ExpressionWrapper, F, FloatField, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from programs.caching import per_catalogue_version
 from providers.models import ContractParticipation, Provider
 
 EARTH_RADIUS_KM = 6371.0088
@@ -170,6 +171,34 @@ def nearby_providers(
 ) -> ProviderPage:
     """Participating providers nearest to `origin`, one page of them (see module docstring).
 
+    Memoised per catalogue version (`programs.caching.per_catalogue_version`): providers and
+    their contract participations are catalogue data, every save of them replaces the version.
+    The page is shared by every request that asks the same: nobody may change it.
+    """
+    return _nearby_providers(
+        origin=(float(origin[0]), float(origin[1])),
+        contract_ids=None if contract_ids is None else tuple(contract_ids),
+        on=on,
+        filters=filters or ProviderFilters(),
+        page=max(1, min(int(page), MAX_PAGE)),
+        page_size=page_size,
+        radius_km=radius_km,
+    )
+
+
+@per_catalogue_version
+def _nearby_providers(
+    *,
+    origin: tuple[float, float],
+    contract_ids: tuple[int, ...] | None,
+    on: dt.date,
+    filters: ProviderFilters,
+    page: int,
+    page_size: int,
+    radius_km: float | None,
+) -> ProviderPage:
+    """`nearby_providers` computed:
+
     `contract_ids`: the program's contracts valid on `on` (an empty list gives no result
     without a query); None means any contract valid on `on`.
 
@@ -177,10 +206,8 @@ def nearby_providers(
     or else the smallest of :data:`RADII_KM` that fills the first page — never a wider one
     because a later page is asked for, so page 2 continues the list of page 1.
     """
-    page = max(1, min(int(page), MAX_PAGE))
     if contract_ids is not None and not contract_ids:
         return ProviderPage(page=page, page_size=page_size, radius_km=radius_km)
-    filters = filters or ProviderFilters()
     need = page_size + 1
     base = Provider.objects.filter(filters.q())
 

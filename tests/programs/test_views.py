@@ -33,7 +33,7 @@ def title_of(response) -> str:
 
 
 def result_slugs(response) -> list[str]:
-    return [row["program"].slug for row in response.context["rows"]]
+    return [row.program.slug for row in response.context["rows"]]
 
 
 # --- home -------------------------------------------------------------------------------------
@@ -165,14 +165,14 @@ def test_list_plz_and_age_filter_and_explain(client, catalogue):
     assert "mentalis" not in slugs  # from 16
     assert "kopfschmerz-kinder-dresden" not in slugs  # Dresden, AOK PLUS
     assert "gesundes-kinzigtal" in slugs
-    ivp = next(r for r in response.context["rows"] if r["program"].slug == "ivp-pflegeheimnetz")
-    assert [p.text for p in ivp["eligibility"].open_points] == ["setzt die Teilnahme am Hausarztprogramm voraus"]
+    ivp = next(r for r in response.context["rows"] if r.program.slug == "ivp-pflegeheimnetz")
+    assert [p.text for p in ivp.eligibility.open_points] == ["setzt die Teilnahme am Hausarztprogramm voraus"]
     assert "Teilnahme geprüft für: 77716 Haslach im Kinzigtal, 12 Jahre" in text_of(response)
 
 
 def test_list_show_all_lists_every_reason(client, catalogue):
     response = client.get(LIST, {"plz": "77716", "alter": "40", "alle": "on"})
-    rows = {r["program"].slug: r["eligibility"] for r in response.context["rows"]}
+    rows = {r.program.slug: r.eligibility for r in response.context["rows"]}
     reasons = [r.text for r in rows["kopfschmerz-kinder-dresden"].reasons]
     assert "nur bis 17 Jahre" in reasons
     assert any(t.startswith("nur für Einwohnerinnen und Einwohner des Kreises Dresden") for t in reasons)
@@ -186,7 +186,7 @@ def test_list_logged_in_insured_sees_eligibility_from_the_record(client, catalog
     person = InsuredPersonFactory(postal_code="77652", city="Offenburg", birth_date=dt.date(2015, 5, 1))
     client.force_login(person.user)
     response = client.get(LIST)
-    rows = {r["program"].slug: r["eligibility"] for r in response.context["rows"]}
+    rows = {r.program.slug: r.eligibility for r in response.context["rows"]}
     assert [r.code for r in rows["mentalis"].reasons] == ["too_young"]
     assert [r.code for r in rows["gesundes-kinzigtal"].reasons] == ["region"]
     assert [r.code for r in rows["ivp-pflegeheimnetz"].reasons] == ["prerequisite"]

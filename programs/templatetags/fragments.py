@@ -1,0 +1,44 @@
+"""``{% fragment %}``: a piece of a page rendered once per process, catalogue version and language.
+
+    {% load fragments %}
+    {% fragment "result-row" row.program.pk row.day %}
+      … markup that depends only on the catalogue and on the values named after the name …
+    {% endfragment %}
+
+The body is rendered the first time and then served from the process memo of
+`programs.caching.per_catalogue_version` (the same store, the same limit, the same
+invalidation: a staff edit replaces the catalogue version, the language is part of the key).
+Like Django's ``{% cache %}`` tag, but without a round trip to the shared cache and without a
+timeout: what the body shows must follow from the catalogue, the language and the listed
+values alone. Never put per-visitor values in a fragment (the CSRF token, the CSP nonce, the
+user, the query string); and a fragment must not set variables used after it
+(``{% url … as x %}`` inside stays inside).
+
+Issue 11: the footer, the navigation and the result rows were re-rendered on every request
+although they change only with the catalogue.
+"""
+
+from django import template
+
+from programs.caching import memoised_fragment
+
+register = template.Library()
+
+
+class FragmentNode(template.Node):
+    def __init__(self, nodelist, name: str, vary: list):
+        self.nodelist, self.name, self.vary = nodelist, name, vary
+
+    def render(self, context) -> str:
+        key = tuple(value.resolve(context) for value in self.vary)
+        return memoised_fragment(self.name, key, lambda: self.nodelist.render(context))
+
+
+@register.tag("fragment")
+def do_fragment(parser, token):
+    bits = token.split_contents()
+    if len(bits) < 2 or bits[1][0] not in "\"'" or bits[1][-1] != bits[1][0]:
+        raise template.TemplateSyntaxError('{% fragment "name" value … %}: the name comes first, in quotes')
+    nodelist = parser.parse(("endfragment",))
+    parser.delete_first_token()
+    return FragmentNode(nodelist, bits[1][1:-1], [parser.compile_filter(bit) for bit in bits[2:]])

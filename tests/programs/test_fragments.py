@@ -1,0 +1,124 @@
+"""Rendered fragments (`{% fragment %}`) and memoised provider searches (issue 11): served from
+the process memo, never stale after a catalogue change, never shared across languages, never
+holding a per-visitor value."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.template import Context, Template, TemplateSyntaxError
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import translation
+
+from programs.caching import bump_catalogue_version
+from programs.models import Program
+from providers.selectors import nearby_providers
+from tests.fixtures.catalogue import make_provider
+
+pytestmark = pytest.mark.django_db
+
+LIST = reverse("programs:list")
+HASLACH = (48.2783, 8.0874)
+
+
+class Counter:
+    """A value whose rendering counts how often the fragment body ran."""
+
+    def __init__(self):
+        self.renders = 0
+
+    def __str__(self):
+        self.renders += 1
+        return f"render {self.renders}"
+
+
+FRAGMENT = Template('{% load fragments %}{% fragment "test" key %}{{ counter }}{% endfragment %}')
+
+
+def render(counter, key=1) -> str:
+    return FRAGMENT.render(Context({"counter": counter, "key": key}))
+
+
+def test_body_renders_once_per_key_and_again_after_a_catalogue_change():
+    counter = Counter()
+    assert render(counter) == "render 1"
+    assert render(counter) == "render 1"  # memoised
+    assert render(counter, key=2) == "render 2"  # another key, another fragment
+    bump_catalogue_version()
+    assert render(counter) == "render 3"
+    assert counter.renders == 3
+
+
+def test_languages_are_kept_apart():
+    counter = Counter()
+    with translation.override("de"):
+        assert render(counter) == "render 1"
+    with translation.override("en"):
+        assert render(counter) == "render 2"
+    with translation.override("de"):
+        assert render(counter) == "render 1"
+
+
+def test_the_name_must_be_quoted():
+    with pytest.raises(TemplateSyntaxError, match="name comes first"):
+        Template("{% load fragments %}{% fragment test %}x{% endfragment %}")
+
+
+def rows_of(response) -> str:
+    html = response.content.decode()
+    return html[html.index('<ol class="app-result-list"') :]
+
+
+def test_result_rows_follow_a_staff_edit(client, catalogue):
+    before = client.get(LIST, {"q": "Kinzigtal"})
+    assert "Gesundes Kinzigtal" in rows_of(before)
+    program = Program.objects.get(slug="gesundes-kinzigtal")
+    program.summary = "Neue Kurzbeschreibung aus der Fachabteilung."
+    program.save()  # replaces the catalogue version (programs.signals)
+    after = client.get(LIST, {"q": "Kinzigtal", "seite": "1"})  # a URL the page cache has not seen
+    assert "Neue Kurzbeschreibung aus der Fachabteilung." in rows_of(after)
+
+
+def test_result_rows_are_the_same_from_the_memo_and_freshly_rendered(client, catalogue):
+    """The second request takes every row from the memo; the page must not change."""
+    with override_settings(CATALOGUE_PAGE_CACHE=False):
+        first = client.get(LIST, {"plz": "77716", "alter": "40"})
+        second = client.get(LIST, {"plz": "77716", "alter": "40"})
+    assert rows_of(first) == rows_of(second)
+    assert 'href="/programme/hausarztprogramm-bw/?plz=77716&amp;alter=40"' in rows_of(second)
+
+
+def test_the_navigation_marks_the_current_page_in_each_view(client, catalogue):
+    calculator = client.get(reverse("programs:deadline_calculator")).content.decode()
+    listing = client.get(LIST).content.decode()
+    marked = 'href="{}" aria-current="page"'
+    assert marked.format(reverse("programs:deadline_calculator")) in calculator
+    assert marked.format(reverse("programs:deadline_calculator")) not in listing
+    assert 'aria-current="page">Programme</a>' in listing
+
+
+def test_signed_in_page_keeps_its_own_csrf_token_in_the_session_dialog(client, catalogue, django_user_model):
+    """The session-timeout block is memoised around the CSRF token, never with it."""
+    tokens = []
+    for name in ("erste", "zweite"):
+        user = django_user_model.objects.create_user(username=name, password="Lotse-Test-2026")  # noqa: S106
+        client.force_login(user)
+        html = client.get(reverse("programs:deadline_calculator")).content.decode()
+        dialog = html[html.index('<dialog class="app-session__dialog') :]
+        tokens.append(dialog.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0])
+        assert client.cookies["csrftoken"].value  # the token in the page is this visitor's
+        client.logout()
+    assert tokens[0] != tokens[1]
+
+
+def test_memoised_provider_search_sees_a_new_participant(catalogue):
+    today = dt.date(2026, 11, 25)
+    contract_ids = [catalogue.hzv.contracts.get().pk]
+    before = nearby_providers(origin=HASLACH, contract_ids=contract_ids, on=today)
+    assert nearby_providers(origin=HASLACH, contract_ids=contract_ids, on=today) is before  # memoised
+    make_provider("Praxis Neu am Ort", 48.2784, 8.0875, contracts=[catalogue.hzv.contracts.get()])
+    after = nearby_providers(origin=HASLACH, contract_ids=contract_ids, on=today)
+    assert after.hits[0].provider.name == "Praxis Neu am Ort"
+    assert "Praxis Neu am Ort" not in [hit.provider.name for hit in before.hits]
