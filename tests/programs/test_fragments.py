@@ -122,3 +122,21 @@ def test_memoised_provider_search_sees_a_new_participant(catalogue):
     after = nearby_providers(origin=HASLACH, contract_ids=contract_ids, on=today)
     assert after.hits[0].provider.name == "Praxis Neu am Ort"
     assert "Praxis Neu am Ort" not in [hit.provider.name for hit in before.hits]
+
+
+def test_a_known_search_with_other_filters_is_not_ranked_again(client, catalogue):
+    """The relevance order is memoised per search and catalogue version; the filters of a new
+    URL only pick from it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with override_settings(CATALOGUE_PAGE_CACHE=False):
+        first = client.get(LIST, {"q": "Herz", "alter": "40"})
+        with CaptureQueriesContext(connection) as queries:
+            second = client.get(LIST, {"q": "Herz", "alter": "41"})
+    assert not [q for q in queries.captured_queries if "search_title" in q["sql"]]
+    assert rows_of(first) == rows_of(second).replace("alter=41", "alter=40")
+    bump_catalogue_version()
+    with override_settings(CATALOGUE_PAGE_CACHE=False), CaptureQueriesContext(connection) as queries:
+        client.get(LIST, {"q": "Herz", "alter": "42"})
+    assert [q for q in queries.captured_queries if "search_title" in q["sql"]]
