@@ -65,7 +65,7 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
-from functools import wraps
+from functools import partial, wraps
 
 from django.conf import settings
 from django.contrib.messages import get_messages
@@ -154,7 +154,7 @@ _values: OrderedDict[tuple, object] = OrderedDict()
 MAX_VALUES = 1024
 
 
-def per_catalogue_version(function):
+def per_catalogue_version(function=None, *, by_language: bool = True):
     """Memoise a catalogue read in this process until the catalogue version changes.
 
     For reads that every visitor's page repeats and that depend on the catalogue only (the
@@ -162,11 +162,16 @@ def per_catalogue_version(function):
     key holds the catalogue version, the active language and the arguments, so a staff edit is
     seen as soon as this process sees the new version (import_regions bumps it too). The value
     is shared by every request: return tuples, frozen dataclasses or instances nobody mutates.
+    ``@per_catalogue_version(by_language=False)`` keeps one value for every language (for
+    reads without a translated text, such as the postal index).
     """
+    if function is None:
+        return partial(per_catalogue_version, by_language=by_language)
 
     @wraps(function)
     def wrapped(*args, **kwargs):
-        key = (function.__qualname__, catalogue_version(), get_language(), args, tuple(sorted(kwargs.items())))
+        language = get_language() if by_language else None
+        key = (function.__qualname__, catalogue_version(), language, args, tuple(sorted(kwargs.items())))
         with _local_lock:
             value = _values.get(key, _values)
             if value is not _values:

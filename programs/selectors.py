@@ -89,39 +89,78 @@ def responsible_fund(land_code: str, regbez_key: str | None, regions: list[FundR
     return None
 
 
+@dataclass(frozen=True)
+class _PostalIndex:
+    """Every postal code with its places, Kreise and Gemeinden, and the funds' regions: what
+    `lookup_postal_code` and its neighbours answer from, read once per catalogue version (4
+    queries, some 23,000 + 13,000 short rows; `import_regions` and every edit of a region
+    replace the version). A new postal code then costs no query."""
+
+    #: code → residential rows (place, kreis key or None, Land code, latitude, longitude),
+    #: ordered by place, then Kreis (rows without a Kreis last, as PostgreSQL orders them)
+    residential: dict[str, tuple[tuple[str, str | None, str, float, float], ...]]
+    #: codes that exist only as post boxes or large customers
+    not_residential: frozenset[str]
+    kreise: dict[str, Kreis]
+    gemeinden: dict[str, tuple[str, ...]]
+    regions: tuple[FundRegion, ...]
+
+
+@per_catalogue_version(by_language=False)
+def _postal_index() -> _PostalIndex:
+    residential: dict[str, list] = {}
+    all_codes: set[str] = set()
+    for code, place, kreis_id, land_id, lat, lon, is_residential in PostalCode.objects.order_by().values_list(
+        "code", "place", "kreis_id", "land_id", "latitude", "longitude", "residential"
+    ):
+        all_codes.add(code)
+        if is_residential:
+            residential.setdefault(code, []).append((place, kreis_id, land_id, lat, lon))
+    gemeinden: dict[str, list[str]] = {}
+    for code, gemeinde_id in PostalCodeGemeinde.objects.order_by().values_list("code", "gemeinde_id"):
+        gemeinden.setdefault(code, []).append(gemeinde_id)
+    return _PostalIndex(
+        residential={
+            code: tuple(sorted(rows, key=lambda r: (r[0], r[1] is None, r[1] or "")))
+            for code, rows in residential.items()
+        },
+        not_residential=frozenset(all_codes - residential.keys()),
+        kreise={k.key: k for k in Kreis.objects.order_by()},
+        gemeinden={code: tuple(keys) for code, keys in gemeinden.items()},
+        regions=tuple(FundRegion.objects.select_related("fund").order_by("pk")),
+    )
+
+
 def lookup_postal_code(code: str) -> PostalCodeLookup:
-    """Every (place, Kreis) a PLZ stands for, with the AOK responsible there (3 queries).
+    """Every (place, Kreis) a PLZ stands for, with the AOK responsible there (from the memo
+    `_postal_index`: no query once it is read).
 
     A PLZ crossing a Kreis or Land border yields several options; the caller asks the
     person which place is theirs when the options lead to different funds.
     """
-    rows = list(
-        PostalCode.objects.filter(code=code, residential=True).select_related("kreis").order_by("place", "kreis_id")
-    )
+    index = _postal_index()
+    rows = index.residential.get(code)
     if not rows:
-        return PostalCodeLookup(code=code, not_residential=PostalCode.objects.filter(code=code).exists())
-    regions = list(FundRegion.objects.select_related("fund"))
+        return PostalCodeLookup(code=code, not_residential=code in index.not_residential)
+    regions = list(index.regions)
     options = []
-    for row in rows:
-        regbez = row.kreis.regierungsbezirk_id if row.kreis else None
+    for place, kreis_key, land_code, _lat, _lon in rows:
+        kreis = index.kreise.get(kreis_key) if kreis_key else None
+        regbez = kreis.regierungsbezirk_id if kreis else None
         options.append(
             PlaceOption(
-                place=row.place,
-                kreis=row.kreis,
-                land_code=row.land_id,
-                fund=responsible_fund(row.land_id, regbez, regions),
+                place=place, kreis=kreis, land_code=land_code, fund=responsible_fund(land_code, regbez, regions)
             )
         )
     return PostalCodeLookup(code=code, options=options)
 
 
-@per_catalogue_version
 def postal_code_centroid(code: str) -> tuple[float, float] | None:
     """Mean of the place centroids of a PLZ (good enough for distances in km)."""
-    coords = list(PostalCode.objects.filter(code=code, residential=True).values_list("latitude", "longitude"))
-    if not coords:
+    rows = _postal_index().residential.get(code)
+    if not rows:
         return None
-    return (sum(c[0] for c in coords) / len(coords), sum(c[1] for c in coords) / len(coords))
+    return (sum(r[3] for r in rows) / len(rows), sum(r[4] for r in rows) / len(rows))
 
 
 def gemeinden_for_postal_code(code: str) -> list[Gemeinde]:
@@ -129,7 +168,7 @@ def gemeinden_for_postal_code(code: str) -> list[Gemeinde]:
 
 
 def gemeinde_keys_for_postal_code(code: str) -> set[str]:
-    return set(PostalCodeGemeinde.objects.filter(code=code).values_list("gemeinde_id", flat=True))
+    return set(_postal_index().gemeinden.get(code, ()))
 
 
 # --- places for the catalogue -------------------------------------------------------------------

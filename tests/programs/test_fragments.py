@@ -1,4 +1,4 @@
-"""Rendered fragments (`{% fragment %}`) and memoised provider searches (issue 11): served from
+"""Rendered fragments (`{% fragment %}`), memoised provider searches and the postal index (issue 11): served from
 the process memo, never stale after a catalogue change, never shared across languages, never
 holding a per-visitor value."""
 
@@ -140,3 +140,16 @@ def test_a_known_search_with_other_filters_is_not_ranked_again(client, catalogue
     with override_settings(CATALOGUE_PAGE_CACHE=False), CaptureQueriesContext(connection) as queries:
         client.get(LIST, {"q": "Herz", "alter": "42"})
     assert [q for q in queries.captured_queries if "search_title" in q["sql"]]
+
+
+def test_postal_index_is_read_once_for_every_language_and_follows_an_import(catalogue, django_assert_num_queries):
+    from programs.models import PostalCode
+    from programs.selectors import lookup_postal_code, postal_code_centroid
+
+    assert [o.place for o in lookup_postal_code("77716").options] == ["Haslach im Kinzigtal"]
+    with django_assert_num_queries(0), translation.override("en"):
+        assert [o.place for o in lookup_postal_code("77756").options] == ["Hausach"]
+        assert postal_code_centroid("77756") == pytest.approx((48.2844, 8.1764))
+    PostalCode.objects.filter(code="77756").update(place="Hausach (Kinzigtal)")
+    bump_catalogue_version()  # what import_regions does at its end (a save of a row bumps by signal)
+    assert [o.place for o in lookup_postal_code("77756").options] == ["Hausach (Kinzigtal)"]

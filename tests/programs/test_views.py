@@ -315,11 +315,12 @@ def add_programs(catalogue, n: int) -> None:
 @pytest.mark.parametrize("extra", [0, 40])
 def test_home_query_count_is_constant(client, catalogue, django_assert_num_queries, extra):
     add_programs(catalogue, extra)
-    # PLZ lookup (2), Gemeinden, the catalogue memo (programs, 3 region tables, contracts), shown rows
-    with django_assert_num_queries(9):
+    # the postal index (postal codes, Gemeinden, Kreise, fund regions), the catalogue memo
+    # (programs, 3 region tables, contracts), shown rows
+    with django_assert_num_queries(10):
         response = client.get(HOME, {"plz": "77716"})
     assert sum(g["count"] for g in response.context["groups"]) == 10 + extra
-    with django_assert_num_queries(4):  # the next place: its lookup (3) and the shown rows
+    with django_assert_num_queries(1):  # the next place: from the postal index; the shown rows
         response = client.get(HOME, {"plz": "01067"})
     assert response.context["groups"]
 
@@ -338,8 +339,8 @@ def test_list_query_count_is_constant(client, catalogue, django_assert_num_queri
 @pytest.mark.parametrize("extra", [0, 40])
 def test_list_with_person_query_count_is_constant(client, catalogue, django_assert_num_queries, extra):
     add_programs(catalogue, extra)
-    # funds, PLZ lookup (2), Gemeinden, the catalogue memo (5), page, the rules memo (6)
-    with django_assert_num_queries(17):
+    # funds, the postal index (4), the catalogue memo (5), page, the rules memo (6)
+    with django_assert_num_queries(18):
         response = client.get(LIST, {"plz": "77716", "alter": "40", "alle": "on"})
     assert len(response.context["rows"]) == min(20, 13 + extra)
     with django_assert_num_queries(1):  # another age: the page's rows, the rest from the memos
