@@ -58,13 +58,18 @@ class Eligibility:
 def contract_for(program: Program, fund: Fund | int, *, on: dt.date) -> Contract | None:
     """The fund's contract for the program valid on `on` (the newest version if several)."""
     fund_id = fund if isinstance(fund, int) else fund.pk
-    return (
+    contract = (
         Contract.objects.filter(program=program, fund_id=fund_id, valid_from__lte=on)
         .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on))
-        .select_related("program", "fund")
+        .select_related("fund")
         .order_by("-valid_from", "-pk")
         .first()
     )
+    if contract is not None:
+        # the caller's program, not a second copy joined in: an ORDER BY over a wide join made
+        # Django hash every selected column (issue 11)
+        contract.program = program
+    return contract
 
 
 def participation_checks(person: InsuredPerson, program: Program, *, exclude_pk: int | None = None) -> list[Check]:
