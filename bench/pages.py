@@ -74,6 +74,7 @@ def pages() -> dict[str, tuple[str | None, str]]:
         "home_plz": (None, "/?plz=70173&n={n}"),
         "list": (None, "/programme/?n={n}"),
         "list_search": (None, "/programme/?q=Diabetes&n={n}"),
+        "list_search_place": (None, "/programme/?q=Diabetes&plz=70173&alter=40&n={n}"),
         "detail": (None, f"/programme/{program.slug}/?plz=70173&n={{n}}"),
         "provider_search": (None, f"/leistungserbringer/?programm={program.slug}&plz=70173&n={{n}}"),
         "deadlines": (None, "/programme/fristenrechner/?vertrag_beginn=2026-01-01&n={n}"),
@@ -86,7 +87,7 @@ def pages() -> dict[str, tuple[str | None, str]]:
     return result
 
 
-GOALS = {"home": 0.15, "home_plz": 0.15, "list": 0.15, "list_search": 0.15, "detail": 0.15,
+GOALS = {"home": 0.15, "home_plz": 0.15, "list": 0.15, "list_search": 0.15, "list_search_place": 0.15, "detail": 0.15,
          "provider_search": 0.15, "deadlines": 0.15}  # fmt: skip
 LOGGED_IN_GOAL = 0.10
 

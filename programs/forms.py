@@ -11,10 +11,13 @@ import datetime as dt
 import re
 
 from django import forms
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from config.forms import KernBoundField
 from programs import dates
 from programs.aok import LAENDER
+from programs.caching import memoised_fragment
 from programs.models import DmpIndication, ProgramType
 from programs.search import MAX_QUERY_LENGTH
 
@@ -140,6 +143,25 @@ class PlaceForm(forms.Form):
             field.enforce_required = bool(self.data.get(self.ASKED))
 
 
+class MemoisedFilterField(KernBoundField):
+    """A filter whose choices follow from the catalogue (types, conditions, funds, sort
+    orders): its markup for a given value is rendered once per catalogue version and language
+    (`memoised_fragment`). Never for a field whose choices hold personal data; a field with an
+    error renders anew (the message is the visitor's)."""
+
+    def as_field_group(self) -> SafeString:
+        if self.errors:
+            return super().as_field_group()
+        value = self.value()
+        key = (
+            type(self.form).__qualname__,
+            self.html_name,
+            self.auto_id,
+            tuple(value) if isinstance(value, list) else value,
+        )
+        return mark_safe(memoised_fragment("filter-field", key, lambda: str(KernBoundField.as_field_group(self))))
+
+
 class CatalogueForm(forms.Form):
     """Filters and search of the program list (all optional, all in the URL)."""
 
@@ -151,29 +173,40 @@ class CatalogueForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
     typ = forms.MultipleChoiceField(
-        label=_("Art des Programms"), required=False, choices=ProgramType.choices, widget=CheckboxSelectMultiple
+        label=_("Art des Programms"),
+        required=False,
+        choices=ProgramType.choices,
+        widget=CheckboxSelectMultiple,
+        bound_field_class=MemoisedFilterField,
     )
     erkrankung = forms.ChoiceField(
         label=_("Erkrankung"),
         required=False,
         choices=[("", _("alle Erkrankungen")), *DmpIndication.choices],
         widget=Select,
+        bound_field_class=MemoisedFilterField,
     )
-    kasse = forms.ChoiceField(label=_("Krankenkasse"), required=False, widget=Select)
+    kasse = forms.ChoiceField(
+        label=_("Krankenkasse"), required=False, widget=Select, bound_field_class=MemoisedFilterField
+    )
     plz = PostalCodeField(help_text=_("Zeigt die Programme, die es dort gibt"))
     ort = forms.CharField(required=False, widget=forms.HiddenInput)
     alter = AgeField()
-    online = forms.BooleanField(label=_("nur Programme mit Online-Teilnahme"), required=False)
+    online = forms.BooleanField(
+        label=_("nur Programme mit Online-Teilnahme"), required=False, bound_field_class=MemoisedFilterField
+    )
     alle = forms.BooleanField(
         label=_("auch Programme zeigen, an denen ich nicht teilnehmen kann"),
         required=False,
         help_text=_("Mit Postleitzahl oder Alter: die Gründe stehen beim Programm"),
+        bound_field_class=MemoisedFilterField,
     )
     sortierung = forms.ChoiceField(
         label=_("Sortierung"),
         required=False,
         choices=[("relevance", _("Relevanz")), ("name", _("Name"))],
         widget=Select,
+        bound_field_class=MemoisedFilterField,
     )
 
     def __init__(self, *args, funds=(), **kwargs):

@@ -153,3 +153,24 @@ def test_postal_index_is_read_once_for_every_language_and_follows_an_import(cata
     PostalCode.objects.filter(code="77756").update(place="Hausach (Kinzigtal)")
     bump_catalogue_version()  # what import_regions does at its end (a save of a row bumps by signal)
     assert [o.place for o in lookup_postal_code("77756").options] == ["Hausach (Kinzigtal)"]
+
+
+def test_filter_fields_are_memoised_per_value_and_equal_a_fresh_render(catalogue):
+    from config.forms import KernBoundField
+    from programs.forms import CatalogueForm
+    from programs.selectors import funds_list
+
+    def both(data, name):
+        form = CatalogueForm(data, funds=funds_list())
+        form.is_valid()
+        return str(form[name].as_field_group()), str(KernBoundField.as_field_group(form[name]))
+
+    for data in ({"typ": ["dmp"]}, {"typ": ["dmp", "hzv"]}, {"kasse": "aok-bw"}, {"online": "on"}, {}):
+        for name in ("typ", "kasse", "online", "erkrankung", "sortierung", "alle"):
+            memoised, fresh = both(data, name)
+            assert memoised == fresh
+            assert both(data, name)[0] == fresh  # the second time from the memo
+    chosen, _fresh = both({"typ": ["dmp"]}, "typ")
+    assert chosen != both({"typ": ["hzv"]}, "typ")[0]
+    wrong, fresh = both({"kasse": "keine-kasse"}, "kasse")  # an error: the visitor's message, never memoised
+    assert wrong == fresh and "kern-error" in wrong
