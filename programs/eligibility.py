@@ -114,6 +114,12 @@ class EligibilityResult:
     def certain(self) -> bool:
         return self.eligible and not self.open_points
 
+    @property
+    def fragment_key(self) -> tuple:
+        """What the eligibility box shows (templates/programs/includes/eligibility.html): equal
+        results render the same markup, which `{% fragment %}` then keeps."""
+        return (tuple(r.text for r in self.reasons), tuple(r.text for r in self.open_points))
+
 
 def _frozen(value: Iterable | None) -> frozenset:
     return frozenset(value or ())

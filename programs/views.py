@@ -363,10 +363,12 @@ def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
         # The person's fund first: that is the contract they would join.
         contracts = sorted(contracts, key=lambda c: c.fund_id != ctx.fund_id)
     person_lands = sorted(ctx.land_codes) if ctx is not None else []
-    policies = [
-        {"contracts": group, "items": contract_policy(group[0], today=today, lands=person_lands)}
-        for group in _group_by_policy(contracts)
-    ]
+
+    def policies() -> list[dict]:  # called by the template only when its fragment is not memoised
+        return [
+            {"contracts": group, "items": contract_policy(group[0], today=today, lands=person_lands)}
+            for group in _group_by_policy(contracts)
+        ]
 
     nearby = None
     origin = None
@@ -403,6 +405,9 @@ def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "others": [a for a in answers if not a.is_self],
         "can_declare_online": can_declare_online,
         "policies": policies,
+        # what the terms section depends on besides the catalogue: the day, the Länder whose
+        # holidays count, the order of the contracts (the person's fund first)
+        "policies_key": (program.pk, today, tuple(person_lands), tuple(c.pk for c in contracts)),
         "region_text": region_text(program),
         "prerequisites": list(program.prerequisites.all()),
         "excludes": exclusions_for(program, ctx, on=today),

@@ -174,3 +174,54 @@ def test_filter_fields_are_memoised_per_value_and_equal_a_fresh_render(catalogue
     assert chosen != both({"typ": ["hzv"]}, "typ")[0]
     wrong, fresh = both({"kasse": "keine-kasse"}, "kasse")  # an error: the visitor's message, never memoised
     assert wrong == fresh and "kern-error" in wrong
+
+
+def _normalised(response) -> str:
+    """The page without what differs per request anyway (CSRF token, CSP nonce)."""
+    import re
+
+    html = response.content.decode()
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+    html = re.sub(r'"X-CSRFToken": "[^"]+"', "", html)
+    return re.sub(r'nonce="[^"]+"', "", html)
+
+
+PAGES = [
+    "/?plz=77716",
+    "/?plz=01067",
+    "/?plz=88888",
+    "/programme/?plz=77716&alter=40",
+    "/programme/?plz=01067&alter=12",
+    "/programme/?q=Herz&plz=77716&alter=70",
+    "/programme/?q=Herz&alle=on&plz=99084&alter=30",
+    "/programme/?typ=dmp&kasse=aok-plus&erkrankung=diabetes-2",
+    "/programme/hausarztprogramm-bw/",
+    "/programme/hausarztprogramm-bw/?plz=77716&alter=40",
+    "/programme/hausarztprogramm-bw/?plz=01067&alter=40",
+    "/programme/hausarztprogramm-bw/?plz=77716&alter=12",
+    "/programme/gesundes-kinzigtal/?plz=78462&alter=30",
+    "/programme/curaplan-diabetes-typ-2/?plz=77716&alter=50",  # two funds: the person's first
+    "/programme/curaplan-diabetes-typ-2/?plz=01067&alter=50",
+    "/leistungserbringer/?programm=hausarztprogramm-bw&plz=77716",
+    "/leistungserbringer/?programm=hausarztprogramm-bw&plz=77756&neue_patienten=on",
+]
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_every_page_is_the_same_from_the_memos_as_rendered_from_nothing(client, catalogue, language):
+    """A fragment keyed too coarsely would show one visitor's place, age or Land in another's
+    page: each page is rendered once with every memo empty, then again after all the others
+    have filled the memos (in both orders), and must not differ."""
+    from programs.caching import clear_local_pages
+
+    headers = {"Accept-Language": language}
+    with override_settings(CATALOGUE_PAGE_CACHE=False):
+        fresh = {}
+        for url in PAGES:
+            clear_local_pages()
+            response = client.get(url, headers=headers)
+            assert response.status_code == 200, url
+            fresh[url] = _normalised(response)
+        clear_local_pages()
+        for url in [*PAGES, *reversed(PAGES)]:
+            assert _normalised(client.get(url, headers=headers)) == fresh[url], url
