@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from programs.forms import CheckboxSelectMultiple, PostalCodeField, Select
+from programs.forms import CheckboxSelectMultiple, MemoisedFilterField, PostalCodeField, Select
 from providers.models import ProviderKind
 from providers.selectors import ACCESSIBILITY_FIELDS
 
@@ -27,6 +27,7 @@ class ProviderSearchForm(forms.Form):
         required=False,
         choices=[("", _("alle Arten")), *ProviderKind.choices],
         widget=Select,
+        bound_field_class=MemoisedFilterField,
     )
     fachrichtung = forms.CharField(
         label=_("Fachrichtung oder Schwerpunkt"),
@@ -38,8 +39,11 @@ class ProviderSearchForm(forms.Form):
         required=False,
         choices=list(ACCESSIBILITY_FIELDS.items()),
         widget=CheckboxSelectMultiple,
+        bound_field_class=MemoisedFilterField,
     )
-    neue_patienten = forms.BooleanField(label=_("nimmt neue Patientinnen und Patienten an"), required=False)
+    neue_patienten = forms.BooleanField(
+        label=_("nimmt neue Patientinnen und Patienten an"), required=False, bound_field_class=MemoisedFilterField
+    )
     name = forms.CharField(
         label=_("Name der Praxis oder Einrichtung"),
         required=False,
@@ -56,6 +60,7 @@ class ProviderSearchForm(forms.Form):
         ],
         widget=Select,
         error_messages={"invalid_choice": _("Bitte wählen Sie einen Umkreis aus der Liste.")},
+        bound_field_class=MemoisedFilterField,
     )
 
     def clean_name(self) -> str:

@@ -204,6 +204,8 @@ PAGES = [
     "/programme/curaplan-diabetes-typ-2/?plz=01067&alter=50",
     "/leistungserbringer/?programm=hausarztprogramm-bw&plz=77716",
     "/leistungserbringer/?programm=hausarztprogramm-bw&plz=77756&neue_patienten=on",
+    "/leistungserbringer/?programm=hausarztprogramm-bw&plz=77756&umkreis=25&art=gp&barrierefrei=wheelchair_accessible",
+    "/leistungserbringer/?programm=hausarztprogramm-bw&plz=77756&umkreis=7",  # not a choice: an error
 ]
 
 
