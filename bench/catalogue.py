@@ -9,7 +9,8 @@ Steps (one run, so the ratios compare like with like on the same machine):
    (`import_regions`), the demo catalogue (`seed_demo`) and `generate_volume --programs 1500
    --providers 200000`, then ANALYZE;
 2. the app served by gunicorn (2 sync workers) on a free loopback port with
-   `bench.catalogue_settings` (DEBUG off, a file cache shared by the workers);
+   `bench.catalogue_settings` (DEBUG off, a cache shared by the workers: Redis on 127.0.0.1:6379
+   as in production when it answers, else files);
 3. wrk (bounded: DURATION seconds per endpoint, 1 thread, 4 connections) against the minimal
    view `/bench/minimal/` (whole middleware stack, no template, no query), the home page with
    a PLZ, the list with a search (eight terms in turn), a program page with providers nearby
@@ -265,13 +266,39 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+def redis_available() -> bool:
+    """The shared cache as production runs it (Redis), when one answers on loopback."""
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1) as conn:
+            conn.sendall(b"PING\r\n")
+            return conn.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+def drop_redis_keys(prefix: str) -> None:
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    for key in client.scan_iter(match=f"{prefix}:*", count=1000):
+        client.delete(key)
+
+
 def start_server(env: dict[str, str], port: int, *, cache: bool, cache_dir: str) -> subprocess.Popen:
+    """gunicorn with the shared cache: Redis (a key prefix per server, dropped by
+    `stop_server`) when available, else files in `cache_dir`."""
     server_env = {
         **env,
         "DJANGO_SETTINGS_MODULE": "bench.catalogue_settings",
         "CATALOGUE_PAGE_CACHE": "true" if cache else "false",
         "BENCH_CACHE_DIR": cache_dir,
     }
+    if redis_available():
+        server_env["BENCH_REDIS_URL"] = REDIS_URL
+        server_env["BENCH_CACHE_PREFIX"] = os.path.basename(cache_dir)
     shutil.rmtree(cache_dir, ignore_errors=True)
     proc = subprocess.Popen(
         [GUNICORN, "config.wsgi:application", "--workers", "2", "--bind", f"127.0.0.1:{port}",
@@ -376,6 +403,8 @@ def measure(
     finally:
         stop_server(proc)
         shutil.rmtree(cache_dir, ignore_errors=True)
+        if redis_available():
+            drop_redis_keys(os.path.basename(cache_dir))
     minimal = (results[0].rps + results[-1].rps) / 2
     return results, minimal
 
@@ -530,7 +559,7 @@ def main() -> None:
         "participation (and changes to a program's regions, prerequisites or exclusions, and the bulk methods "
         "of the program and contract managers) replaces the catalogue version that every cache key contains "
         "(`programs/caching.py`, `programs/signals.py`, `providers/signals.py`); each process rereads the version at most once a second. "
-        "Several processes need a shared cache (the benchmark uses Django's file cache; production: Redis or "
+        "Several processes need a shared cache (the benchmark uses Redis when one answers on loopback, else Django's file cache; production: Redis or "
         "memcached via `CACHE_URL`) — with the default per-process `locmem` cache a staff edit would reach only "
         "the process that saved it. Logged-in visitors are never served from the cache.",
         "",

@@ -21,14 +21,25 @@ ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 ROOT_URLCONF = "bench.catalogue_urls"
 # No collectstatic in the benchmark: plain storage, static files are not requested.
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
-# Shared by the gunicorn workers, as production needs (see programs/caching.py).
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": os.environ.get("BENCH_CACHE_DIR") or os.path.join(tempfile.gettempdir(), "vl-bench-cache"),
-        "OPTIONS": {"MAX_ENTRIES": 5000},
+# Shared by the gunicorn workers, as production needs (see programs/caching.py): Redis as in
+# production when BENCH_REDIS_URL is set (bench/catalogue.py sets it when a Redis answers on
+# 127.0.0.1:6379; a key prefix of its own per run), otherwise a file cache.
+if os.environ.get("BENCH_REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["BENCH_REDIS_URL"],
+            "KEY_PREFIX": os.environ.get("BENCH_CACHE_PREFIX", "vl-bench"),
+        }
     }
-}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("BENCH_CACHE_DIR") or os.path.join(tempfile.gettempdir(), "vl-bench-cache"),
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
 CATALOGUE_PAGE_CACHE = os.environ.get("CATALOGUE_PAGE_CACHE", "true") == "true"
 CONN_MAX_AGE = 600
 DATABASES["default"]["CONN_MAX_AGE"] = 600  # noqa: F405

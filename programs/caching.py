@@ -145,6 +145,7 @@ def clear_local_pages() -> None:
         _local.clear()
         _values.clear()
         _fragments.clear()
+        _full_window[0] = -1
 
 
 #: Catalogue reads memoised per process (see `per_catalogue_version`), least recently used out.
@@ -261,17 +262,26 @@ def _window() -> int:
     return int(time.time() // PAGE_TIMEOUT)
 
 
+#: The window in which this process saw the limit reached: until it ends, new pages are not
+#: offered to the cache at all (no counter round trip per new URL once the cache is full).
+_full_window: list[int] = [-1]
+
+
 def _admit_new_entry() -> bool:
     """Count one more entry in this window (shared by all processes); False once the limit is reached."""
+    window = _window()
+    if _full_window[0] == window:
+        return False
     limit = getattr(settings, "CATALOGUE_PAGE_CACHE_MAX_ENTRIES", DEFAULT_MAX_ENTRIES)
-    key = f"{ENTRIES_KEY}:{_window()}"
-    cache.add(key, 0, PAGE_TIMEOUT * 2)
+    key = f"{ENTRIES_KEY}:{window}"
     try:
         count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, PAGE_TIMEOUT * 2)
-        count = 1
-    return count <= limit
+    except ValueError:  # the window's first entry (or its counter expired); another process may add it first
+        count = 1 if cache.add(key, 1, PAGE_TIMEOUT * 2) else cache.incr(key)
+    if count > limit:
+        _full_window[0] = window
+        return False
+    return True
 
 
 def cache_anonymous_page(view=None, *, params: tuple[str, ...] | None = None):

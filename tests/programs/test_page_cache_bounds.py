@@ -78,3 +78,23 @@ def test_a_new_window_admits_new_entries(client, catalogue, settings, monkeypatc
     assert client.get(LIST, {"q": "Herz"})["X-Catalogue-Cache"] == "full"
     monkeypatch.setattr(caching, "_window", lambda: 1001)
     assert client.get(LIST, {"q": "Herz"})["X-Catalogue-Cache"] == "miss"
+
+
+def test_once_the_window_is_full_new_pages_cost_no_counter_round_trip(client, catalogue, settings, monkeypatch):
+    """Every new URL used to increment the shared counter even after the limit (a Redis round
+    trip, or a file write with the file cache); a process now remembers the full window."""
+    from programs import caching
+
+    settings.CATALOGUE_PAGE_CACHE_MAX_ENTRIES = 1
+    monkeypatch.setattr(caching, "_window", lambda: 2000)
+    client.get(LIST, {"q": "Suche0"})
+    assert client.get(LIST, {"q": "Suche1"})["X-Catalogue-Cache"] == "full"
+    calls = []
+    original = caching.cache.incr
+    monkeypatch.setattr(caching.cache, "incr", lambda *a, **k: calls.append(a) or original(*a, **k))
+    for n in range(2, 6):
+        assert client.get(LIST, {"q": f"Suche{n}"})["X-Catalogue-Cache"] == "full"
+    assert calls == []
+    monkeypatch.setattr(caching, "_window", lambda: 2001)  # the next window counts again
+    assert client.get(LIST, {"q": "Suche9"})["X-Catalogue-Cache"] == "miss"
+    assert len(calls) == 1
