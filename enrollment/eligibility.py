@@ -81,7 +81,11 @@ def participation_checks(person: InsuredPerson, program: Program, *, exclude_pk:
         Participation.objects.filter(person=person, status__in=OPEN_STATUSES)
         .exclude(pk=exclude_pk)
         .select_related("program")
+        .order_by()
     )
+    # the model's order (newest declaration first), in Python: an ORDER BY over a join made
+    # Django hash every selected column (issue 11)
+    others.sort(key=lambda p: (p.declared_at, p.pk), reverse=True)
     checks: list[Check] = []
 
     same = [p for p in others if p.program_id == program.pk]

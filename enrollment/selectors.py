@@ -61,7 +61,9 @@ def persons_for_user_qs(user, *, on_date: date | None = None) -> QuerySet[Insure
 
 def persons_for_user(user, *, on_date: date | None = None) -> list[InsuredPerson]:
     """The user's own record first, then the represented persons (by birth date, oldest first)."""
-    persons = list(persons_for_user_qs(user, on_date=on_date))
+    # sorted here, not by the database: ORDER BY over a select of three joined tables made
+    # Django hash every selected column, more than the query itself cost (issue 11)
+    persons = list(persons_for_user_qs(user, on_date=on_date).order_by())
     persons.sort(key=lambda p: (p.user_id != user.pk, p.birth_date, p.last_name, p.first_name))
     return persons
 
@@ -127,11 +129,13 @@ def dashboard(user, *, now: dt.datetime) -> list[PersonParticipations]:
     Two queries, whatever the number of persons and participations."""
     persons = persons_for_user(user)
     by_person: dict[int, list[Participation]] = {p.pk: [] for p in persons}
-    for participation in (
+    found = list(
         Participation.objects.filter(person_id__in=list(by_person))
         .select_related("contract__program", "provider")
-        .order_by("-declared_at", "-pk")
-    ):
+        .order_by()
+    )
+    found.sort(key=lambda p: (p.declared_at, p.pk), reverse=True)  # in Python: see persons_for_user
+    for participation in found:
         participation.state_label = participation.display_state_label(now=now)
         by_person[participation.person_id].append(participation)
     return [
@@ -140,7 +144,9 @@ def dashboard(user, *, now: dt.datetime) -> list[PersonParticipations]:
 
 
 def events_of(participation: Participation) -> list[ParticipationEvent]:
-    return list(participation.events.select_related("actor").order_by("at", "pk"))
+    events = list(participation.events.select_related("actor").order_by())
+    events.sort(key=lambda e: (e.at, e.pk))  # in Python: see persons_for_user
+    return events
 
 
 def pending_requests(participation: Participation) -> tuple[list[DoctorChangeRequest], list[CancellationRequest]]:
@@ -148,7 +154,9 @@ def pending_requests(participation: Participation) -> tuple[list[DoctorChangeReq
         DoctorChangeRequest.objects.filter(participation=participation)
         .filter(Q(decision=RequestDecision.PENDING) | Q(decision=RequestDecision.APPROVED, applied_at__isnull=True))
         .select_related("new_provider")
+        .order_by()
     )
+    doctor.sort(key=lambda r: r.requested_at, reverse=True)  # the model's order, in Python: see persons_for_user
     cancel = list(CancellationRequest.objects.filter(participation=participation, decision=RequestDecision.PENDING))
     return doctor, cancel
 
@@ -197,8 +205,9 @@ def _open_participations(user, persons: list[InsuredPerson], *, now: dt.datetime
     found = list(
         Participation.objects.filter(where or Q(), person_id__in=list(by_pk), status__in=OPEN_STATUSES)
         .select_related("contract__program")
-        .order_by("declared_at", "pk")
+        .order_by()
     )
+    found.sort(key=lambda p: (p.declared_at, p.pk))  # in Python: see persons_for_user
     for participation in found:
         participation.person = by_pk[participation.person_id]
         participation.is_self = participation.person.user_id == user.pk
@@ -227,7 +236,9 @@ def running_program_ids(person: InsuredPerson) -> frozenset[int]:
     """Programs the person takes part in now (running participations): what the catalogue's
     eligibility rules need to know about participations (prerequisites, exclusions)."""
     return frozenset(
-        Participation.objects.filter(person=person, status__in=RUNNING_STATUSES).values_list("program_id", flat=True)
+        Participation.objects.filter(person=person, status__in=RUNNING_STATUSES)
+        .order_by()
+        .values_list("program_id", flat=True)
     )
 
 
