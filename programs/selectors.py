@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -516,20 +517,48 @@ def _catalogue_index() -> tuple[_Entry, ...]:
     )
 
 
-def _available_at(entry: _Entry, place: ResolvedPlace) -> bool:
+@dataclass(frozen=True)
+class _PlaceRules:
+    """What the region rules read of a place (`_available_at`): places in the same Kreis with
+    the same fund share it, so the filtered catalogue is memoised per `_PlaceRules`, not per
+    postal code."""
+
+    lands: frozenset[str]
+    kreise: frozenset[str]
+    #: the place's Gemeinden that some program names (the others decide nothing)
+    gemeinden: frozenset[str]
+    has_gemeinden: bool
+    fund_ids: tuple[int, ...]
+
+
+def _place_rules(place: ResolvedPlace) -> _PlaceRules:
+    kreis_keys, gemeinde_keys = list(place.kreis_keys), list(place.gemeinde_keys)
+    lands_of_kreise = {LAND_CODE_BY_AGS.get(k[:2]) for k in kreis_keys + gemeinde_keys} - {None}
+    return _PlaceRules(
+        lands=frozenset(set(place.land_codes) | lands_of_kreise),
+        kreise=frozenset(set(kreis_keys) | {g[:5] for g in gemeinde_keys}),
+        gemeinden=frozenset(gemeinde_keys) & _named_gemeinden(),
+        has_gemeinden=bool(gemeinde_keys),
+        fund_ids=tuple(sorted(place.fund_ids)),
+    )
+
+
+@per_catalogue_version(by_language=False)
+def _named_gemeinden() -> frozenset[str]:
+    return frozenset(g for entry in _catalogue_index() for g in entry.gemeinden)
+
+
+def _available_at(entry: _Entry, place: _PlaceRules) -> bool:
     """`available_in` for one program, in Python (tests compare the two)."""
     if not (entry.lands or entry.kreise or entry.gemeinden):
         return True
-    kreis_keys, gemeinde_keys = list(place.kreis_keys), list(place.gemeinde_keys)
-    lands_of_kreise = {LAND_CODE_BY_AGS.get(k[:2]) for k in kreis_keys + gemeinde_keys} - {None}
-    if entry.lands & (set(place.land_codes) | lands_of_kreise):
+    if entry.lands & place.lands:
         return True
-    kreise = set(kreis_keys) | {g[:5] for g in gemeinde_keys}
-    if entry.kreise & kreise:
+    if entry.kreise & place.kreise:
         return True
-    if gemeinde_keys:
-        return not set(entry.gemeinden).isdisjoint(gemeinde_keys)
-    return any(g.startswith(k) for g in entry.gemeinden for k in kreise)
+    if place.has_gemeinden:
+        return not place.gemeinden.isdisjoint(entry.gemeinden)
+    return any(g.startswith(k) for g in entry.gemeinden for k in place.kreise)
 
 
 def _title_key(title: str, pk: int) -> tuple[str, int]:
@@ -546,13 +575,21 @@ def _current_fund_ids(on: date) -> dict[int, frozenset[int]]:
     return {pk: frozenset(b.fund_id for b in briefs) for pk, briefs in _current_contract_briefs(on).items() if briefs}
 
 
-def catalogue_entries(filters: CatalogueFilters, *, on: date) -> list[_Entry]:
+def catalogue_entries(filters: CatalogueFilters, *, on: date) -> tuple[_Entry, ...]:
     """The published programs with a current contract that `filters` let through, ordered by
     title, evaluated in Python over the catalogue memo (no query once it is read) — the rule
-    of `catalogue_programs`, which stays the reference (tests compare the two)."""
+    of `catalogue_programs`, which stays the reference (tests compare the two). Memoised per
+    catalogue version, language, day and filters, with the place reduced to what the region
+    rules read (`_PlaceRules`): a new postal code in a Kreis seen before costs nothing."""
+    place = filters.place if filters.place is not None and filters.place.known else None
+    rules = _place_rules(place) if place is not None else None
+    return _filtered_entries(dataclasses.replace(filters, place=None), rules, on=on)
+
+
+@per_catalogue_version
+def _filtered_entries(filters: CatalogueFilters, place: _PlaceRules | None, *, on: date) -> tuple[_Entry, ...]:
     funds_of = _current_fund_ids(on)
     fund_ids = set(filters.fund_ids)
-    place = filters.place if filters.place is not None and filters.place.known else None
     restrict = filters.restrict_to_person
     if place is not None and restrict and not fund_ids:
         fund_ids = set(place.fund_ids)
@@ -585,7 +622,7 @@ def catalogue_entries(filters: CatalogueFilters, *, on: date) -> list[_Entry]:
         if matches is not None and entry.pk not in matches:
             continue
         found.append(entry)
-    return found
+    return tuple(found)
 
 
 @per_catalogue_version
@@ -646,6 +683,19 @@ def list_rows(ids: list[int], *, on: date, eligibility: bool) -> list[Program]:
     if eligibility:
         attach_rules(programs)  # regions, prerequisites, exclusions from the memo
     return programs
+
+
+def catalogue_groups(filters: CatalogueFilters, *, on: date, per_type: int) -> tuple[dict, ...]:
+    """`programs_by_type` of `catalogue_entries`, memoised like them (the home page: places of a
+    Kreis seen before cost no query). Shared by every request: copy a group before changing it."""
+    place = filters.place if filters.place is not None and filters.place.known else None
+    rules = _place_rules(place) if place is not None else None
+    return _groups(dataclasses.replace(filters, place=None), rules, on=on, per_type=per_type)
+
+
+@per_catalogue_version
+def _groups(filters: CatalogueFilters, place: _PlaceRules | None, *, on: date, per_type: int) -> tuple[dict, ...]:
+    return tuple(programs_by_type(_filtered_entries(filters, place, on=on), per_type=per_type))
 
 
 def programs_by_type(entries: list[_Entry], *, per_type: int) -> list[dict]:

@@ -32,7 +32,7 @@ from programs.selectors import (
     CatalogueFilters,
     ResolvedPlace,
     Sort,
-    catalogue_entries,
+    catalogue_groups,
     catalogue_ids,
     exclusions_for,
     funds_list,
@@ -41,7 +41,6 @@ from programs.selectors import (
     person_context_for_place,
     postal_code_centroid,
     program_for_detail,
-    programs_by_type,
     resolve_place,
 )
 from programs.terms import deadlines
@@ -244,7 +243,8 @@ def home(request: HttpRequest) -> HttpResponse:
             place = None
     if place is not None and place.settled and not form.errors:
         filters = CatalogueFilters(place=place, sort=Sort.NAME)
-        groups = programs_by_type(catalogue_entries(filters, on=today), per_type=HOME_PER_TYPE)
+        # the groups are shared by every request (memo): each gets its own copy to add rows to
+        groups = [dict(g) for g in catalogue_groups(filters, on=today, per_type=HOME_PER_TYPE)]
         query = _person_query(place, None)
         for group in groups:
             group["rows"] = [

@@ -188,9 +188,12 @@ def _normalised(response) -> str:
 
 PAGES = [
     "/?plz=77716",
+    "/?plz=77652",  # the same Kreis, a Gemeinde outside the Kinzigtal program: memoised apart
+    "/?plz=77756",
     "/?plz=01067",
     "/?plz=88888",
     "/programme/?plz=77716&alter=40",
+    "/programme/?plz=77652&alter=40",
     "/programme/?plz=01067&alter=12",
     "/programme/?q=Herz&plz=77716&alter=70",
     "/programme/?q=Herz&alle=on&plz=99084&alter=30",
