@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import cache
 
 from django import forms
+from django.forms.boundfield import BoundField
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from config.forms import KernBoundField
 from programs import dates
 from programs.aok import LAENDER
 from programs.caching import memoised_fragment
@@ -143,27 +144,45 @@ class PlaceForm(forms.Form):
             field.enforce_required = bool(self.data.get(self.ASKED))
 
 
-class MemoisedFilterField(KernBoundField):
-    """A filter whose choices follow from the catalogue (types, conditions, funds, sort
-    orders): its markup for a given value is rendered once per catalogue version and language
-    (`memoised_fragment`). Never for a field whose choices hold personal data; a field with an
-    error renders anew (the message is the visitor's)."""
+@cache
+def memoised_field_class(base: type[BoundField]) -> type[BoundField]:
+    """`base` (the form renderer's bound field, KERN markup) whose markup for a given value is
+    rendered once per catalogue version and language (`memoised_fragment`)."""
 
-    def as_field_group(self) -> SafeString:
-        if self.errors:
-            return super().as_field_group()
-        value = self.value()
-        key = (
-            type(self.form).__qualname__,
-            self.html_name,
-            self.auto_id,
-            tuple(value) if isinstance(value, list) else value,
-        )
-        return mark_safe(memoised_fragment("filter-field", key, lambda: str(KernBoundField.as_field_group(self))))
+    class MemoisedFilterField(base):
+        def as_field_group(self) -> SafeString:
+            if self.errors:  # the message is the visitor's
+                return super().as_field_group()
+            value = self.value()
+            key = (
+                type(self.form).__qualname__,
+                self.html_name,
+                self.auto_id,
+                tuple(value) if isinstance(value, list) else value,
+            )
+            return mark_safe(memoised_fragment("filter-field", key, lambda: str(base.as_field_group(self))))
+
+    return MemoisedFilterField
 
 
-class CatalogueForm(forms.Form):
+class MemoisedFilters:
+    """Form mixin: the fields named in `memoised_filters` (filters whose choices follow from the
+    catalogue: types, conditions, funds, sort orders) render once per value. Never for a field
+    whose choices hold personal data."""
+
+    memoised_filters: tuple[str, ...] = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field_class = memoised_field_class(self.bound_field_class or BoundField)
+        for name in self.memoised_filters:
+            self.fields[name].bound_field_class = field_class
+
+
+class CatalogueForm(MemoisedFilters, forms.Form):
     """Filters and search of the program list (all optional, all in the URL)."""
+
+    memoised_filters = ("typ", "erkrankung", "kasse", "online", "alle", "sortierung")
 
     q = forms.CharField(
         label=_("Suchbegriff"),
@@ -177,36 +196,28 @@ class CatalogueForm(forms.Form):
         required=False,
         choices=ProgramType.choices,
         widget=CheckboxSelectMultiple,
-        bound_field_class=MemoisedFilterField,
     )
     erkrankung = forms.ChoiceField(
         label=_("Erkrankung"),
         required=False,
         choices=[("", _("alle Erkrankungen")), *DmpIndication.choices],
         widget=Select,
-        bound_field_class=MemoisedFilterField,
     )
-    kasse = forms.ChoiceField(
-        label=_("Krankenkasse"), required=False, widget=Select, bound_field_class=MemoisedFilterField
-    )
+    kasse = forms.ChoiceField(label=_("Krankenkasse"), required=False, widget=Select)
     plz = PostalCodeField(help_text=_("Zeigt die Programme, die es dort gibt"))
     ort = forms.CharField(required=False, widget=forms.HiddenInput)
     alter = AgeField()
-    online = forms.BooleanField(
-        label=_("nur Programme mit Online-Teilnahme"), required=False, bound_field_class=MemoisedFilterField
-    )
+    online = forms.BooleanField(label=_("nur Programme mit Online-Teilnahme"), required=False)
     alle = forms.BooleanField(
         label=_("auch Programme zeigen, an denen ich nicht teilnehmen kann"),
         required=False,
         help_text=_("Mit Postleitzahl oder Alter: die Gründe stehen beim Programm"),
-        bound_field_class=MemoisedFilterField,
     )
     sortierung = forms.ChoiceField(
         label=_("Sortierung"),
         required=False,
         choices=[("relevance", _("Relevanz")), ("name", _("Name"))],
         widget=Select,
-        bound_field_class=MemoisedFilterField,
     )
 
     def __init__(self, *args, funds=(), **kwargs):

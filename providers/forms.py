@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from programs.forms import CheckboxSelectMultiple, MemoisedFilterField, PostalCodeField, Select
+from programs.forms import CheckboxSelectMultiple, MemoisedFilters, PostalCodeField, Select
 from providers.models import ProviderKind
 from providers.selectors import ACCESSIBILITY_FIELDS
 
@@ -13,7 +13,9 @@ MAX_SPECIALTY_LENGTH = 80
 RADIUS_CHOICES_KM = (5, 10, 25, 50, 100)
 
 
-class ProviderSearchForm(forms.Form):
+class ProviderSearchForm(MemoisedFilters, forms.Form):
+    memoised_filters = ("art", "barrierefrei", "neue_patienten", "umkreis")
+
     # Checked by the view (an unknown program is a message, not a form error about slugs).
     programm = forms.CharField(required=False, widget=forms.HiddenInput)
     plz = PostalCodeField(
@@ -27,7 +29,6 @@ class ProviderSearchForm(forms.Form):
         required=False,
         choices=[("", _("alle Arten")), *ProviderKind.choices],
         widget=Select,
-        bound_field_class=MemoisedFilterField,
     )
     fachrichtung = forms.CharField(
         label=_("Fachrichtung oder Schwerpunkt"),
@@ -39,11 +40,8 @@ class ProviderSearchForm(forms.Form):
         required=False,
         choices=list(ACCESSIBILITY_FIELDS.items()),
         widget=CheckboxSelectMultiple,
-        bound_field_class=MemoisedFilterField,
     )
-    neue_patienten = forms.BooleanField(
-        label=_("nimmt neue Patientinnen und Patienten an"), required=False, bound_field_class=MemoisedFilterField
-    )
+    neue_patienten = forms.BooleanField(label=_("nimmt neue Patientinnen und Patienten an"), required=False)
     name = forms.CharField(
         label=_("Name der Praxis oder Einrichtung"),
         required=False,
@@ -60,7 +58,6 @@ class ProviderSearchForm(forms.Form):
         ],
         widget=Select,
         error_messages={"invalid_choice": _("Bitte wählen Sie einen Umkreis aus der Liste.")},
-        bound_field_class=MemoisedFilterField,
     )
 
     def clean_name(self) -> str:

@@ -163,6 +163,8 @@ def test_filter_fields_are_memoised_per_value_and_equal_a_fresh_render(catalogue
     def both(data, name):
         form = CatalogueForm(data, funds=funds_list())
         form.is_valid()
+        assert type(form[name]).__name__ == "MemoisedFilterField"
+        assert isinstance(form[name], KernBoundField)  # the KERN markup, memoised
         return str(form[name].as_field_group()), str(KernBoundField.as_field_group(form[name]))
 
     for data in ({"typ": ["dmp"]}, {"typ": ["dmp", "hzv"]}, {"kasse": "aok-bw"}, {"online": "on"}, {}):
