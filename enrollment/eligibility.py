@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from enrollment.lifecycle import OPEN_STATUSES
 from enrollment.models import InsuredPerson, Participation
-from enrollment.selectors import running_program_ids
+from enrollment.selectors import running_program_ids, sorted_rows
 from programs import dates
 from programs.eligibility import Check, ReasonCode, age_range_text, check_eligibility, region_text
 from programs.models import Contract, Fund, Program, ProgramType
@@ -66,8 +66,8 @@ def contract_for(program: Program, fund: Fund | int, *, on: dt.date) -> Contract
         .first()
     )
     if contract is not None:
-        # the caller's program, not a second copy joined in: an ORDER BY over a wide join made
-        # Django hash every selected column (issue 11)
+        # the caller's program, not a second copy joined in (`enrollment.selectors.sorted_rows`
+        # says what an ORDER BY over a wide join costs)
         contract.program = program
     return contract
 
@@ -77,15 +77,13 @@ def participation_checks(person: InsuredPerson, program: Program, *, exclude_pk:
     program, one HzV, one DMP per indication, no excluded program (both directions).
     Prerequisites (running participations; any HzV satisfies an HzV prerequisite) are the
     catalogue's rule (`catalogue_checks`)."""
-    others = list(
+    others = sorted_rows(  # the model's order, newest declaration first
         Participation.objects.filter(person=person, status__in=OPEN_STATUSES)
         .exclude(pk=exclude_pk)
-        .select_related("program")
-        .order_by()
+        .select_related("program"),
+        key=lambda p: (p.declared_at, p.pk),
+        reverse=True,
     )
-    # the model's order (newest declaration first), in Python: an ORDER BY over a join made
-    # Django hash every selected column (issue 11)
-    others.sort(key=lambda p: (p.declared_at, p.pk), reverse=True)
     checks: list[Check] = []
 
     same = [p for p in others if p.program_id == program.pk]

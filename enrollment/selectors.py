@@ -59,13 +59,22 @@ def persons_for_user_qs(user, *, on_date: date | None = None) -> QuerySet[Insure
     return InsuredPerson.objects.filter(Q(user=user) | Q(pk__in=represented_ids)).select_related("fund", "land")
 
 
+def sorted_rows(qs: QuerySet, key, *, reverse: bool = False) -> list:
+    """The rows of `qs`, sorted in Python instead of by ORDER BY. For a person's handful of rows
+    read with joined tables: Django 6.1 hashes every selected column to apply an ORDER BY
+    (`SQLCompiler._order_by_pairs`), which cost more than the query itself — a third of the
+    status page's time (issue 11)."""
+    rows = list(qs.order_by())
+    rows.sort(key=key, reverse=reverse)
+    return rows
+
+
 def persons_for_user(user, *, on_date: date | None = None) -> list[InsuredPerson]:
     """The user's own record first, then the represented persons (by birth date, oldest first)."""
-    # sorted here, not by the database: ORDER BY over a select of three joined tables made
-    # Django hash every selected column, more than the query itself cost (issue 11)
-    persons = list(persons_for_user_qs(user, on_date=on_date).order_by())
-    persons.sort(key=lambda p: (p.user_id != user.pk, p.birth_date, p.last_name, p.first_name))
-    return persons
+    return sorted_rows(
+        persons_for_user_qs(user, on_date=on_date),
+        key=lambda p: (p.user_id != user.pk, p.birth_date, p.last_name, p.first_name),
+    )
 
 
 def person_for_user_or_404(user, person_id, *, on_date: date | None = None) -> InsuredPerson:
@@ -104,8 +113,7 @@ def participation_for_user_or_404(user, pk: int) -> Participation:
     if not getattr(user, "is_authenticated", False):
         raise Http404("No such participation")
     represented_ids = representations_for_user(user).values("represented_id")
-    # no ORDER BY (a primary key finds one row): ordering a select of five joined tables made
-    # Django hash every selected column, a third of the status page's time (issue 11)
+    # no ORDER BY, a primary key finds one row (see `sorted_rows` for what an ORDER BY costs)
     found = list(
         Participation.objects.filter(Q(person__user=user) | Q(person_id__in=represented_ids), pk=pk)
         .select_related("person", "contract__program", "contract__fund", "provider", "signer")
@@ -129,12 +137,11 @@ def dashboard(user, *, now: dt.datetime) -> list[PersonParticipations]:
     Two queries, whatever the number of persons and participations."""
     persons = persons_for_user(user)
     by_person: dict[int, list[Participation]] = {p.pk: [] for p in persons}
-    found = list(
-        Participation.objects.filter(person_id__in=list(by_person))
-        .select_related("contract__program", "provider")
-        .order_by()
+    found = sorted_rows(
+        Participation.objects.filter(person_id__in=list(by_person)).select_related("contract__program", "provider"),
+        key=lambda p: (p.declared_at, p.pk),
+        reverse=True,
     )
-    found.sort(key=lambda p: (p.declared_at, p.pk), reverse=True)  # in Python: see persons_for_user
     for participation in found:
         participation.state_label = participation.display_state_label(now=now)
         by_person[participation.person_id].append(participation)
@@ -144,19 +151,17 @@ def dashboard(user, *, now: dt.datetime) -> list[PersonParticipations]:
 
 
 def events_of(participation: Participation) -> list[ParticipationEvent]:
-    events = list(participation.events.select_related("actor").order_by())
-    events.sort(key=lambda e: (e.at, e.pk))  # in Python: see persons_for_user
-    return events
+    return sorted_rows(participation.events.select_related("actor"), key=lambda e: (e.at, e.pk))
 
 
 def pending_requests(participation: Participation) -> tuple[list[DoctorChangeRequest], list[CancellationRequest]]:
-    doctor = list(
+    doctor = sorted_rows(  # the model's order, newest first
         DoctorChangeRequest.objects.filter(participation=participation)
         .filter(Q(decision=RequestDecision.PENDING) | Q(decision=RequestDecision.APPROVED, applied_at__isnull=True))
-        .select_related("new_provider")
-        .order_by()
+        .select_related("new_provider"),
+        key=lambda r: r.requested_at,
+        reverse=True,
     )
-    doctor.sort(key=lambda r: r.requested_at, reverse=True)  # the model's order, in Python: see persons_for_user
     cancel = list(CancellationRequest.objects.filter(participation=participation, decision=RequestDecision.PENDING))
     return doctor, cancel
 
@@ -202,12 +207,12 @@ def _open_participations(user, persons: list[InsuredPerson], *, now: dt.datetime
     by_pk = {p.pk: p for p in persons}
     if not by_pk:
         return []
-    found = list(
-        Participation.objects.filter(where or Q(), person_id__in=list(by_pk), status__in=OPEN_STATUSES)
-        .select_related("contract__program")
-        .order_by()
+    found = sorted_rows(
+        Participation.objects.filter(where or Q(), person_id__in=list(by_pk), status__in=OPEN_STATUSES).select_related(
+            "contract__program"
+        ),
+        key=lambda p: (p.declared_at, p.pk),
     )
-    found.sort(key=lambda p: (p.declared_at, p.pk))  # in Python: see persons_for_user
     for participation in found:
         participation.person = by_pk[participation.person_id]
         participation.is_self = participation.person.user_id == user.pk

@@ -173,19 +173,24 @@ def per_catalogue_version(function=None, *, by_language: bool = True):
     def wrapped(*args, **kwargs):
         language = get_language() if by_language else None
         key = (function.__qualname__, catalogue_version(), language, args, tuple(sorted(kwargs.items())))
-        with _local_lock:
-            value = _values.get(key, _values)
-            if value is not _values:
-                _values.move_to_end(key)
-                return value
-        value = function(*args, **kwargs)
-        with _local_lock:
-            _values[key] = value
-            while len(_values) > MAX_VALUES:
-                _values.popitem(last=False)
-        return value
+        return _memoised(_values, MAX_VALUES, key, lambda: function(*args, **kwargs))
 
     return wrapped
+
+
+def _memoised(store: OrderedDict, limit: int, key: tuple, compute):
+    """`store[key]`, computed by `compute()` when missing; least recently used out beyond `limit`."""
+    with _local_lock:
+        value = store.get(key, store)
+        if value is not store:
+            store.move_to_end(key)
+            return value
+    value = compute()
+    with _local_lock:
+        store[key] = value
+        while len(store) > limit:
+            store.popitem(last=False)
+    return value
 
 
 #: Rendered template fragments (`{% fragment %}`), apart from `_values` so that thousands of
@@ -197,18 +202,7 @@ MAX_FRAGMENTS = 8192
 
 def memoised_fragment(name: str, key: tuple, render) -> str:
     """`render()` once per fragment name, catalogue version, language and `key` in this process."""
-    full_key = (name, catalogue_version(), get_language(), key)
-    with _local_lock:
-        html = _fragments.get(full_key)
-        if html is not None:
-            _fragments.move_to_end(full_key)
-            return html
-    html = render()
-    with _local_lock:
-        _fragments[full_key] = html
-        while len(_fragments) > MAX_FRAGMENTS:
-            _fragments.popitem(last=False)
-    return html
+    return _memoised(_fragments, MAX_FRAGMENTS, (name, catalogue_version(), get_language(), key), render)
 
 
 def render_page(request: HttpRequest, template_name: str, context: dict, **kwargs) -> HttpResponse:

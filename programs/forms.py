@@ -192,10 +192,7 @@ class CatalogueForm(MemoisedFilters, forms.Form):
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
     typ = forms.MultipleChoiceField(
-        label=_("Art des Programms"),
-        required=False,
-        choices=ProgramType.choices,
-        widget=CheckboxSelectMultiple,
+        label=_("Art des Programms"), required=False, choices=ProgramType.choices, widget=CheckboxSelectMultiple
     )
     erkrankung = forms.ChoiceField(
         label=_("Erkrankung"),

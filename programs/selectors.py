@@ -581,9 +581,13 @@ def catalogue_entries(filters: CatalogueFilters, *, on: date) -> tuple[_Entry, .
     of `catalogue_programs`, which stays the reference (tests compare the two). Memoised per
     catalogue version, language, day and filters, with the place reduced to what the region
     rules read (`_PlaceRules`): a new postal code in a Kreis seen before costs nothing."""
+    return _filtered_entries(*_memo_key(filters), on=on)
+
+
+def _memo_key(filters: CatalogueFilters) -> tuple[CatalogueFilters, _PlaceRules | None]:
+    """`filters` without their place, and what the region rules read of it."""
     place = filters.place if filters.place is not None and filters.place.known else None
-    rules = _place_rules(place) if place is not None else None
-    return _filtered_entries(dataclasses.replace(filters, place=None), rules, on=on)
+    return dataclasses.replace(filters, place=None), _place_rules(place) if place is not None else None
 
 
 @per_catalogue_version
@@ -659,9 +663,9 @@ def _relevance_order(terms: tuple, boosts: tuple) -> tuple[int, ...]:
             Program.objects.filter(is_published=True), ParsedQuery(text="", terms=terms, boosts=boosts)
         ).values_list("pk", "rank")
     )
-    english = (get_language() or "de").startswith("en")
-    title_key = {e.pk: (e.sort_en if english else e.sort_de) for e in _catalogue_index()}
-    return tuple(sorted(ranked, key=lambda pk: (-ranked[pk], title_key.get(pk, ("", pk)))))
+    order = [e.pk for e in _catalogue_index_by_title() if e.pk in ranked]
+    order.sort(key=lambda pk: -ranked[pk])  # stable: ties stay in title order
+    return tuple(order)
 
 
 LIST_FIELDS = (
@@ -688,9 +692,7 @@ def list_rows(ids: list[int], *, on: date, eligibility: bool) -> list[Program]:
 def catalogue_groups(filters: CatalogueFilters, *, on: date, per_type: int) -> tuple[dict, ...]:
     """`programs_by_type` of `catalogue_entries`, memoised like them (the home page: places of a
     Kreis seen before cost no query). Shared by every request: copy a group before changing it."""
-    place = filters.place if filters.place is not None and filters.place.known else None
-    rules = _place_rules(place) if place is not None else None
-    return _groups(dataclasses.replace(filters, place=None), rules, on=on, per_type=per_type)
+    return _groups(*_memo_key(filters), on=on, per_type=per_type)
 
 
 @per_catalogue_version

@@ -186,7 +186,7 @@ def nearby_providers(
     )
 
 
-@per_catalogue_version
+@per_catalogue_version(by_language=False)
 def _nearby_providers(
     *,
     origin: tuple[float, float],

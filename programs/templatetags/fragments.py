@@ -5,9 +5,10 @@
       … markup that depends only on the catalogue and on the values named after the name …
     {% endfragment %}
 
-The body is rendered the first time and then served from the process memo of
-`programs.caching.per_catalogue_version` (the same store, the same limit, the same
-invalidation: a staff edit replaces the catalogue version, the language is part of the key).
+The body is rendered the first time and then served from a process memo
+(`programs.caching.memoised_fragment`: a store of its own, least recently used out, with the
+invalidation of `per_catalogue_version`: a staff edit replaces the catalogue version, and the
+language is part of the key).
 Like Django's ``{% cache %}`` tag, but without a round trip to the shared cache and without a
 timeout: what the body shows must follow from the catalogue, the language and the listed
 values alone. Never put per-visitor values in a fragment (the CSRF token, the CSP nonce, the
