@@ -77,6 +77,7 @@ def pages() -> dict[str, tuple[str | None, str]]:
         "list_search_place": (None, "/programme/?q=Diabetes&plz=70173&alter=40&n={n}"),
         "detail": (None, f"/programme/{program.slug}/?plz=70173&n={{n}}"),
         "provider_search": (None, f"/leistungserbringer/?programm={program.slug}&plz=70173&n={{n}}"),
+        "provider_search_place": (None, f"/leistungserbringer/?programm={program.slug}&plz={{plz}}&n={{n}}"),
         "deadlines": (None, "/programme/fristenrechner/?vertrag_beginn=2026-01-01&n={n}"),
         "dashboard": ("anna", "/teilnahme/"),
         "list_search_user": ("anna", "/programme/?q=Diabetes&n={n}"),
@@ -92,18 +93,40 @@ GOALS = {"home": 0.15, "home_plz": 0.15, "list": 0.15, "list_search": 0.15, "lis
 LOGGED_IN_GOAL = 0.10
 
 
+#: Residential postal codes in a fixed shuffled order: `{plz}` in a page's URL takes the next
+#: one, so each request asks for a place nobody asked for before (until they wrap around).
+POSTAL_CODES: list[str] = []
+
+
+def postal_codes() -> list[str]:
+    if not POSTAL_CODES:
+        import hashlib
+
+        from programs.models import PostalCode
+
+        codes = set(PostalCode.objects.filter(residential=True).values_list("code", flat=True))
+        POSTAL_CODES.extend(
+            sorted(codes, key=lambda code: hashlib.md5(code.encode(), usedforsecurity=False).hexdigest())
+        )
+    return POSTAL_CODES
+
+
+def concrete(url: str, n: int) -> str:
+    return url.format(n=n, plz=postal_codes()[n % len(postal_codes())]) if "{plz}" in url else url.format(n=n)
+
+
 def timed(client, url: str, *, seconds: float) -> tuple[float, int]:
     """Mean ms per request over at least `seconds` (and at least 20 requests)."""
     from django.db import connection
 
     queries = []
     with connection.execute_wrapper(lambda execute, sql, *args: queries.append(sql) or execute(sql, *args)):
-        response = client.get(url.format(n=0))
+        response = client.get(concrete(url, 0))
     assert response.status_code == 200, (url, response.status_code)
     count, started = 0, time.perf_counter()
     while count < 20 or time.perf_counter() - started < seconds:
         count += 1
-        response = client.get(url.format(n=count))
+        response = client.get(concrete(url, count))
         assert response.status_code == 200, (url, response.status_code)
     return (time.perf_counter() - started) * 1000 / count, len(queries)
 
@@ -145,11 +168,11 @@ def main() -> None:
     if options.profile:
         user, page = table[options.profile]
         client = clients[user]
-        client.get(page.format(n=0))
+        client.get(concrete(page, 0))
         profiler = cProfile.Profile()
         profiler.enable()
         for n in range(1, 51):
-            client.get(page.format(n=n))
+            client.get(concrete(page, n))
         profiler.disable()
         out = io.StringIO()
         pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(45)

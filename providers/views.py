@@ -9,11 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from programs.caching import cache_anonymous_page, render_page
-from programs.eligibility import attach_current_contracts
-from programs.models import Program
 from programs.selectors import postal_code_centroid
 from providers.forms import ProviderSearchForm
-from providers.selectors import MAX_PAGE, ProviderFilters, nearby_providers
+from providers.selectors import MAX_PAGE, ProviderFilters, nearby_providers, program_to_search
 
 
 def _page_number(raw: str | None) -> int:
@@ -31,15 +29,7 @@ def provider_search(request: HttpRequest) -> HttpResponse:
     slug_ok = bool(re.fullmatch(r"[-a-zA-Z0-9_]+", slug))
     bound = "plz" in request.GET
     form = ProviderSearchForm(request.GET if bound else None, initial={"programm": slug})
-    program = None
-    if slug_ok:
-        program = (
-            Program.objects.filter(slug=slug, is_published=True)
-            .only("id", "slug", "title", "title_en", "program_type")
-            .first()
-        )
-        if program is not None:
-            attach_current_contracts([program], on=today)
+    program = program_to_search(slug, on=today) if slug_ok else None
     results = None
     if bound and form.is_valid():
         data = form.cleaned_data

@@ -56,14 +56,103 @@ def test_sorted_by_distance_only_participants(catalogue):
 
 
 def test_dense_area_needs_only_the_first_box(catalogue, django_assert_num_queries):
+    """The SQL steps (a search over every program or with a text filter): one query for the
+    candidates in the 10 km box, one for the page's rows when they are first shown."""
     contract = catalogue.hzv.contracts.get()
     for i in range(12):
         make_provider(f"Praxis {i:02d}", 48.28 + i / 2000, 8.09, contracts=[contract])
-    with django_assert_num_queries(2):  # candidates in the 10 km box, rows of the page
-        page = nearby_providers(origin=HASLACH, contract_ids=[contract.pk], on=TODAY, page_size=5)
+    with django_assert_num_queries(1):
+        page = nearby_providers(
+            origin=HASLACH, contract_ids=[contract.pk], on=TODAY, page_size=5, filters=ProviderFilters(name="Praxis")
+        )
     assert page.radius_km == RADII_KM[0]
     assert page.has_next
-    assert len(page.hits) == 5
+    with django_assert_num_queries(1):
+        assert len(names(page)) == 5
+
+
+def test_a_programs_participants_are_read_once_for_every_place(catalogue, django_assert_num_queries):
+    contract = catalogue.hzv.contracts.get()
+    for i in range(12):
+        make_provider(f"Praxis {i:02d}", 48.28 + i / 2000, 8.09, contracts=[contract])
+    with django_assert_num_queries(1):  # the program's participants
+        first = nearby_providers(origin=HASLACH, contract_ids=[contract.pk], on=TODAY, page_size=5)
+    with django_assert_num_queries(0):  # another place, other filters: from memory
+        elsewhere = nearby_providers(
+            origin=(47.66, 9.17),
+            contract_ids=[contract.pk],
+            on=TODAY,
+            filters=ProviderFilters(accepts_new_patients=True),
+        )
+    assert first.radius_km == RADII_KM[0] and first.has_next
+    assert names(elsewhere)[0] == "Praxis Konstanz"
+
+
+ORIGINS = [HASLACH, (48.28, 8.09), (48.4, 8.0), (47.66, 9.17), (48.78, 9.18), (52.52, 13.40), (54.3, 10.1)]
+FILTERS = [
+    ProviderFilters(),
+    ProviderFilters(kinds=(ProviderKind.GP_PRACTICE,)),
+    ProviderFilters(kinds=(ProviderKind.SPECIALIST, ProviderKind.MVZ)),
+    ProviderFilters(accessibility=("wheelchair_accessible",)),
+    ProviderFilters(accessibility=("step_free_access", "hearing_loop"), accepts_new_patients=True),
+    ProviderFilters(accepts_new_patients=True),
+]
+
+
+def test_in_memory_search_answers_as_the_database_does(catalogue, monkeypatch):
+    """Every origin × filter × radius × page, in memory and by the SQL steps: the same
+    providers, distances, radius, count and cap. Fails when a filter is dropped from the
+    Python side or the fallback orders otherwise."""
+    import random
+
+    import providers.selectors as selectors
+    from programs.caching import clear_local_pages
+
+    contract = catalogue.hzv.contracts.get()
+    rng = random.Random(7)
+    flags = ["wheelchair_accessible", "step_free_access", "hearing_loop"]
+    kinds = [ProviderKind.GP_PRACTICE, ProviderKind.SPECIALIST, ProviderKind.MVZ]
+    for i in range(80):
+        spread = 0.04 if i < 20 else 0.6  # a dense town (the 10 km box fills) and a wide country
+        provider = make_provider(
+            f"Zufall {i:02d}", 48.28 + rng.uniform(-spread, spread), 8.09 + rng.uniform(-spread, spread) * 1.4,
+            contracts=[contract],
+        )  # fmt: skip
+        provider.kind = rng.choice(kinds)
+        provider.accepts_new_patients = rng.random() < 0.7
+        for flag in flags:
+            setattr(provider, flag, rng.random() < 0.5)
+        provider.save()
+
+    def answers(memo_max: int) -> list:
+        monkeypatch.setattr(selectors, "MEMO_MAX_PARTICIPANTS", memo_max)
+        clear_local_pages()
+        found = []
+        for origin in ORIGINS:
+            for filters in FILTERS:
+                for radius in (None, 5.0, 25.0):
+                    for page_number in (1, 2, 3):
+                        page = nearby_providers(
+                            origin=origin, contract_ids=[contract.pk], on=TODAY, filters=filters,
+                            page=page_number, page_size=4, radius_km=radius,
+                        )  # fmt: skip
+                        found.append(
+                            (
+                                [(hit.provider_id, round(hit.distance_km, 9)) for hit in page.hits],
+                                page.radius_km,
+                                page.found,
+                                page.capped,
+                                page.has_next,
+                            )  # fmt: skip
+                        )
+        return found
+
+    monkeypatch.setattr(selectors, "FALLBACK_EXTRA", 3)  # beyond the boxes the cap matters
+    in_memory, in_database = answers(selectors.MEMO_MAX_PARTICIPANTS), answers(0)
+    assert in_memory == in_database
+    assert any(capped for *_, capped, _ in in_memory)
+    assert sum(1 for hits, *_ in in_memory if hits) > 100  # the comparison is not over empty pages
+    assert {radius for _, radius, *_ in in_memory} == {None, 5.0, 10.0, 25.0, 50.0}
 
 
 def test_pages_continue_in_distance_order(catalogue):

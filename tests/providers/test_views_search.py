@@ -115,12 +115,16 @@ def test_search_query_count_is_constant(client, catalogue, django_assert_num_que
     for i in range(extra):
         make_provider(f"Praxis {i:03d}", 48.27 + (i % 40) / 2000, 8.08 + (i // 40) / 1000, contracts=[contract])
     # program, its contracts, the postal index (4: codes, Gemeinden, Kreise, fund regions),
-    # candidates (one box), page rows
+    # the program's participants, page rows
     with django_assert_num_queries(8):
         response = client.get(SEARCH, {"programm": "hausarztprogramm-bw", "plz": "77716"})
     assert len(names(response)) == 10
-    with django_assert_num_queries(3):  # another place: the program, candidates, page rows
+    with django_assert_num_queries(1):  # another place: its page's rows (not yet rendered)
         response = client.get(SEARCH, {"programm": "hausarztprogramm-bw", "plz": "77756"})
+    assert len(names(response)) == 10
+    with django_assert_num_queries(0):  # a new search whose rows were all rendered before
+        response = client.get(SEARCH, {"programm": "hausarztprogramm-bw", "plz": "77716", "umkreis": "25"})
+    assert len(names(response)) == 10
 
 
 def test_search_pages_say_the_same_radius_and_count(client, catalogue):
