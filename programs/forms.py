@@ -13,6 +13,7 @@ from functools import cache
 
 from django import forms
 from django.forms.boundfield import BoundField
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -102,6 +103,81 @@ class AgeField(forms.CharField):
         return age
 
 
+@cache
+def memoised_field_class(base: type[BoundField]) -> type[BoundField]:
+    """`base` (the form renderer's bound field, KERN markup) whose markup for a given value is
+    rendered once per catalogue version and language (`memoised_fragment`)."""
+
+    class MemoisedFilterField(base):
+        def as_field_group(self) -> SafeString:
+            if self.errors:  # the message is the visitor's
+                return super().as_field_group()
+            value = self.value()
+            key = (
+                type(self.form).__qualname__,
+                self.html_name,
+                self.auto_id,
+                tuple(value) if isinstance(value, list) else value,
+            )
+            return mark_safe(memoised_fragment("filter-field", key, lambda: str(base.as_field_group(self))))
+
+    return MemoisedFilterField
+
+
+#: Stands in for a text field's value while its markup is rendered for the memo: letters and
+#: digits only, so escaping leaves it as it is and it is found exactly once.
+_VALUE_SLOT = "vlvalueslot7c1e9b"
+
+
+@cache
+def memoised_text_field_class(base: type[BoundField]) -> type[BoundField]:
+    """`base` whose markup is rendered once per catalogue version and language with a slot for
+    the value, which each request fills in, escaped as the template escapes it. Whatever the
+    visitor typed never enters the memo."""
+
+    class MemoisedTextField(base):
+        def as_field_group(self) -> SafeString:
+            value = self.value()
+            if self.errors or not isinstance(value, str):  # the message is the visitor's
+                return super().as_field_group()
+            key = (type(self.form).__qualname__, self.html_name, self.auto_id, bool(value))
+            if not value:
+                return mark_safe(memoised_fragment("text-field", key, lambda: str(base.as_field_group(self))))
+            markup = memoised_fragment("text-field", key, lambda: self._with_slot())
+            if markup.count(_VALUE_SLOT) != 1:
+                return super().as_field_group()
+            return mark_safe(markup.replace(_VALUE_SLOT, escape(value)))
+
+        def _with_slot(self) -> str:
+            self.value = lambda: _VALUE_SLOT
+            try:
+                return str(base.as_field_group(self))
+            finally:
+                del self.value
+
+    return MemoisedTextField
+
+
+class MemoisedFilters:
+    """Form mixin: the fields named in `memoised_filters` (filters whose choices follow from the
+    catalogue: types, conditions, funds, sort orders) render once per value; the text fields
+    named in `memoised_text_fields` once, with the value filled in. Never for a field whose
+    choices hold personal data."""
+
+    memoised_filters: tuple[str, ...] = ()
+    memoised_text_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        base = self.bound_field_class or BoundField
+        for names, field_class in (
+            (self.memoised_filters, memoised_field_class(base)),
+            (self.memoised_text_fields, memoised_text_field_class(base)),
+        ):
+            for name in names:
+                self.fields[name].bound_field_class = field_class
+
+
 class PlaceChoiceField(forms.ChoiceField):
     """Required when shown (no "optional" marker), but only enforced once the person has
     answered the question (`enforce_required`), so the first display shows no error."""
@@ -114,8 +190,10 @@ class PlaceChoiceField(forms.ChoiceField):
         super().validate(value)
 
 
-class PlaceForm(forms.Form):
+class PlaceForm(MemoisedFilters, forms.Form):
     """Home page: "Wo wohnen Sie?" — the PLZ, and the place when the PLZ is ambiguous."""
+
+    memoised_text_fields = ("plz",)
 
     plz = PostalCodeField(
         label=_("Ihre Postleitzahl"),
@@ -144,45 +222,11 @@ class PlaceForm(forms.Form):
             field.enforce_required = bool(self.data.get(self.ASKED))
 
 
-@cache
-def memoised_field_class(base: type[BoundField]) -> type[BoundField]:
-    """`base` (the form renderer's bound field, KERN markup) whose markup for a given value is
-    rendered once per catalogue version and language (`memoised_fragment`)."""
-
-    class MemoisedFilterField(base):
-        def as_field_group(self) -> SafeString:
-            if self.errors:  # the message is the visitor's
-                return super().as_field_group()
-            value = self.value()
-            key = (
-                type(self.form).__qualname__,
-                self.html_name,
-                self.auto_id,
-                tuple(value) if isinstance(value, list) else value,
-            )
-            return mark_safe(memoised_fragment("filter-field", key, lambda: str(base.as_field_group(self))))
-
-    return MemoisedFilterField
-
-
-class MemoisedFilters:
-    """Form mixin: the fields named in `memoised_filters` (filters whose choices follow from the
-    catalogue: types, conditions, funds, sort orders) render once per value. Never for a field
-    whose choices hold personal data."""
-
-    memoised_filters: tuple[str, ...] = ()
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        field_class = memoised_field_class(self.bound_field_class or BoundField)
-        for name in self.memoised_filters:
-            self.fields[name].bound_field_class = field_class
-
-
 class CatalogueForm(MemoisedFilters, forms.Form):
     """Filters and search of the program list (all optional, all in the URL)."""
 
     memoised_filters = ("typ", "erkrankung", "kasse", "online", "alle", "sortierung")
+    memoised_text_fields = ("q", "plz", "alter")
 
     q = forms.CharField(
         label=_("Suchbegriff"),
@@ -230,8 +274,10 @@ class CatalogueForm(MemoisedFilters, forms.Form):
         return value
 
 
-class PersonForm(forms.Form):
+class PersonForm(MemoisedFilters, forms.Form):
     """Detail page: PLZ and age for eligibility and for providers nearby."""
+
+    memoised_text_fields = ("plz", "alter")
 
     plz = PostalCodeField(help_text=_("Für Teilnehmende in Ihrer Nähe"))
     ort = forms.CharField(required=False, widget=forms.HiddenInput)

@@ -15,6 +15,7 @@ RADIUS_CHOICES_KM = (5, 10, 25, 50, 100)
 
 class ProviderSearchForm(MemoisedFilters, forms.Form):
     memoised_filters = ("art", "barrierefrei", "neue_patienten", "umkreis")
+    memoised_text_fields = ("plz", "name", "fachrichtung")
 
     # Checked by the view (an unknown program is a message, not a form error about slugs).
     programm = forms.CharField(required=False, widget=forms.HiddenInput)

@@ -178,6 +178,43 @@ def test_filter_fields_are_memoised_per_value_and_equal_a_fresh_render(catalogue
     assert wrong == fresh and "kern-error" in wrong
 
 
+@pytest.mark.parametrize(
+    "value", ["", "77716", "Herz", "  Diabetes ", "<b>\"&'", "vlvalueslot", "Müller-Lüdenscheidt", "40", "abc"]
+)
+def test_text_fields_are_memoised_with_the_value_filled_in_and_equal_a_fresh_render(catalogue, value):
+    """Every text field of the catalogue forms, with values a visitor may type (markup and
+    quotes included): the memo's markup with the value filled in equals a fresh render, and
+    no value the visitor typed is held in the memo."""
+    from config.forms import KernBoundField
+    from programs import caching
+    from programs.forms import CatalogueForm, PersonForm, PlaceForm
+    from programs.selectors import funds_list
+    from providers.forms import ProviderSearchForm
+
+    forms = [
+        (lambda data: CatalogueForm(data, funds=funds_list()), ("q", "plz", "alter")),
+        (PlaceForm, ("plz",)),
+        (PersonForm, ("plz", "alter")),
+        (ProviderSearchForm, ("plz", "name", "fachrichtung")),
+    ]
+    for make, names in forms:
+        for name in names:
+            form = make({name: value})
+            form.is_valid()
+            field = form[name]
+            assert type(field).__name__ == "MemoisedTextField"
+            fresh = str(KernBoundField.as_field_group(field))
+            assert str(field.as_field_group()) == fresh, (name, value)
+            assert str(make({name: value})[name].as_field_group()) == fresh  # from the memo
+            if field.errors:
+                assert "kern-error" in fresh
+    if value.strip():
+        from django.utils.html import escape
+
+        assert not any(f'value="{escape(value)}"' in markup for markup in caching._fragments.values())
+        assert not any(value in str(key) for key in caching._fragments)
+
+
 def _normalised(response) -> str:
     """The page without what differs per request anyway (CSRF token, CSP nonce)."""
     import re
