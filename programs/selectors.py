@@ -674,19 +674,37 @@ LIST_FIELDS = (
 )  # fmt: skip
 
 
+#: About this many rows are kept per day (`_row_store`, some 5 KB each); beyond it the store
+#: starts anew.
+MAX_STORED_ROWS = 5000
+
+
 def list_rows(ids: list[int], *, on: date, eligibility: bool) -> list[Program]:
-    """The programs `ids` in that order with what a result row shows (1 query): current
-    contracts as tuples and, with `eligibility`, the relations the rules read, both from
-    memos per catalogue version. Constant in the number of rows."""
+    """The programs `ids` in that order with what a result row shows: current contracts as
+    tuples and, with `eligibility`, the relations the rules read, both from memos per
+    catalogue version. A row read once is kept for the catalogue version and day
+    (`_row_store`), so a page costs one query for the rows nobody asked for before and none
+    once they are known. Shared by every request: nobody may change a row."""
     if not ids:
         return []
-    qs = Program.objects.filter(pk__in=ids).only(*LIST_FIELDS)
-    by_id = {p.pk: p for p in qs}
-    programs = [by_id[pk] for pk in ids if pk in by_id]
-    attach_current_contracts(programs, on=on)
-    if eligibility:
-        attach_rules(programs)  # regions, prerequisites, exclusions from the memo
-    return programs
+    store = _row_store(on=on, eligibility=eligibility)
+    if len(store) > MAX_STORED_ROWS:
+        store.clear()
+    missing = [pk for pk in ids if pk not in store]
+    if missing:
+        fetched = list(Program.objects.filter(pk__in=missing).only(*LIST_FIELDS))
+        attach_current_contracts(fetched, on=on)
+        if eligibility:
+            attach_rules(fetched)  # regions, prerequisites, exclusions from the memo
+        store.update((p.pk, p) for p in fetched)
+    return [store[pk] for pk in ids if pk in store]
+
+
+@per_catalogue_version(by_language=False)
+def _row_store(*, on: date, eligibility: bool) -> dict[int, Program]:
+    """Result rows by primary key, filled by `list_rows` (one store per catalogue version,
+    day and kind of row)."""
+    return {}
 
 
 def catalogue_groups(filters: CatalogueFilters, *, on: date, per_type: int) -> tuple[dict, ...]:
