@@ -289,8 +289,14 @@ WEBAUTHN_RP_ID = env("WEBAUTHN_RP_ID", default="")
 WEBAUTHN_ALLOWED_ORIGINS = env.list("WEBAUTHN_ALLOWED_ORIGINS", default=[])
 OTP_WEBAUTHN_ALLOWED_ORIGINS = WEBAUTHN_ALLOWED_ORIGINS or ["http://localhost"]  # the helper decides
 
-# The database store, except that an unreachable database is an outage (503), not a deleted session.
-SESSION_ENGINE = "config.session_store"
+# The database store, except that an unreachable database is an outage (503), not a deleted
+# session; read from the cache first when the cache is shared by every process (Redis, memcached).
+SHARED_CACHE_BACKENDS = ("django.core.cache.backends.redis.", "django.core.cache.backends.memcached.")
+SESSION_ENGINE = (
+    "config.cached_session_store"
+    if CACHES["default"]["BACKEND"].startswith(SHARED_CACHE_BACKENDS)
+    else "config.session_store"
+)
 SESSION_COOKIE_HTTPONLY = True
 # Sessions end after SESSION_IDLE_MINUTES without a request (with a warning that lets the person
 # extend) and SESSION_ABSOLUTE_HOURS after sign-in (enrollment/accounts/sessions.py).
