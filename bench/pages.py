@@ -77,8 +77,12 @@ def pages() -> dict[str, tuple[str | None, str]]:
         "list_search_place": (None, "/programme/?q=Diabetes&plz=70173&alter=40&n={n}"),
         "detail": (None, f"/programme/{program.slug}/?plz=70173&n={{n}}"),
         "provider_search": (None, f"/leistungserbringer/?programm={program.slug}&plz=70173&n={{n}}"),
+        "home_place": (None, "/?plz={plz}&n={n}"),
+        "list_search_new": (None, "/programme/?q=Diabetes&plz={plz}&alter={age}"),
+        "detail_place": (None, f"/programme/{program.slug}/?plz={{plz}}&alter={{age}}"),
         "provider_search_place": (None, f"/leistungserbringer/?programm={program.slug}&plz={{plz}}&n={{n}}"),
         "deadlines": (None, "/programme/fristenrechner/?vertrag_beginn=2026-01-01&n={n}"),
+        "minimal_user": ("anna", "/bench/minimal/?n={n}"),  # what being signed in costs every page
         "dashboard": ("anna", "/teilnahme/"),
         "list_search_user": ("anna", "/programme/?q=Diabetes&n={n}"),
         "detail_user": ("anna", f"/programme/{program.slug}/?n={{n}}"),
@@ -112,7 +116,9 @@ def postal_codes() -> list[str]:
 
 
 def concrete(url: str, n: int) -> str:
-    return url.format(n=n, plz=postal_codes()[n % len(postal_codes())]) if "{plz}" in url else url.format(n=n)
+    if "{plz}" not in url:
+        return url.format(n=n)
+    return url.format(n=n, plz=postal_codes()[n % len(postal_codes())], age=18 + n % 80)
 
 
 def timed(client, url: str, *, seconds: float) -> tuple[float, int]:
