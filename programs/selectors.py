@@ -628,16 +628,69 @@ def _entries_at(place: _PlaceRules | None, fund_ids: tuple[int, ...], *, on: dat
     """The entries, ordered by title, with a current contract (at one of `fund_ids`, if any)
     and open at `place` (None: anywhere). The costly part of `_filtered_entries`, which only
     narrows this down: a new age, search or type at a place seen before walks the programs
-    open there (a tenth of the catalogue), not the whole catalogue."""
+    open there (a tenth of the catalogue), not the whole catalogue. A new place checks only
+    the programs its regions can open (`_region_index`), with the same rule."""
     funds_of = _current_fund_ids(on)
     wanted = set(fund_ids)
+    if place is None:
+        candidates = _catalogue_index_by_title()
+    else:
+        candidates = _candidates_at(place)
+        english = (get_language() or "de").startswith("en")
+        candidates = sorted(candidates, key=(lambda e: e.sort_en) if english else (lambda e: e.sort_de))
     return tuple(
         entry
-        for entry in _catalogue_index_by_title()
+        for entry in candidates
         if (funds := funds_of.get(entry.pk))
         and not (wanted and wanted.isdisjoint(funds))
         and (place is None or _available_at(entry, place))
     )
+
+
+@dataclass(frozen=True)
+class _RegionIndex:
+    anywhere: tuple[_Entry, ...]
+    by_land: dict[str, list[_Entry]]
+    by_kreis: dict[str, list[_Entry]]
+    by_gemeinde: dict[str, list[_Entry]]
+    #: by the Kreis key of each of a program's Gemeinden (their first five digits)
+    by_gemeinde_kreis: dict[str, list[_Entry]]
+
+
+@per_catalogue_version
+def _region_index() -> _RegionIndex:
+    """The programs by the regions they name: which ones a place can open at all."""
+    anywhere: list[_Entry] = []
+    by: dict[str, dict[str, list[_Entry]]] = {"land": {}, "kreis": {}, "gemeinde": {}, "gemeinde_kreis": {}}
+    for entry in _catalogue_index():
+        if not (entry.lands or entry.kreise or entry.gemeinden):
+            anywhere.append(entry)
+        for kind, keys in (
+            ("land", entry.lands),
+            ("kreis", entry.kreise),
+            ("gemeinde", entry.gemeinden),
+            ("gemeinde_kreis", {g[:5] for g in entry.gemeinden}),
+        ):
+            for key in keys:
+                by[kind].setdefault(key, []).append(entry)
+    return _RegionIndex(tuple(anywhere), by["land"], by["kreis"], by["gemeinde"], by["gemeinde_kreis"])
+
+
+def _candidates_at(place: _PlaceRules) -> list[_Entry]:
+    """Every program `_available_at` can find open at `place`, and a few it will turn down."""
+    if any(len(k) != 5 for k in place.kreise):  # Kreis keys have five digits; else check all
+        return list(_catalogue_index())
+    index = _region_index()
+    found = {e.pk: e for e in index.anywhere}
+    for lookup, keys in (
+        (index.by_land, place.lands),
+        (index.by_kreis, place.kreise),
+        (index.by_gemeinde_kreis, place.kreise),
+        (index.by_gemeinde, place.gemeinden),
+    ):
+        for key in keys:
+            found.update((e.pk, e) for e in lookup.get(key, ()))
+    return list(found.values())
 
 
 @per_catalogue_version

@@ -34,7 +34,19 @@ def regional(catalogue, aoks):
     by_kreis.region_kreise.set(Kreis.objects.filter(key="08317"))
     by_gemeinde = make_program("gemeinde-offenburg", "Rücken Offenburg", funds=[aoks["aok-bw"]])
     by_gemeinde.region_gemeinden.set(Gemeinde.objects.filter(ags="08317096"))
+    # Konstanz's postal code knows its Kreis only: a program of one of the Kreis's Gemeinden is open there
+    konstanz = Gemeinde.objects.create(ags="08335043", name="Konstanz", kreis_id="08335")
+    make_program("gemeinde-konstanz", "Bewegung Konstanz", funds=[aoks["aok-bw"]]).region_gemeinden.set([konstanz])
     return catalogue
+
+
+def test_a_place_known_by_its_kreis_finds_the_programs_of_its_gemeinden(regional):
+    found = {e.pk for e in catalogue_entries(_filters("78462", None, True), on=timezone.localdate())}
+    elsewhere = {e.pk for e in catalogue_entries(_filters("77716", None, True), on=timezone.localdate())}
+    from programs.models import Program
+
+    program = Program.objects.get(slug="gemeinde-konstanz").pk
+    assert program in found and program not in elsewhere
 
 
 PLACES = [None, "77716", "77652", "78462", "01067", "99084", "88888"]
