@@ -15,6 +15,7 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("SECURE_COOKIES", "false")
 
 from config.settings import *  # noqa: E402,F403
+from config.settings import session_engine_for  # noqa: E402
 
 DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
@@ -40,6 +41,7 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
+SESSION_ENGINE = session_engine_for(CACHES)  # sessions read from Redis, as in production
 CATALOGUE_PAGE_CACHE = os.environ.get("CATALOGUE_PAGE_CACHE", "true") == "true"
 CONN_MAX_AGE = 600
 DATABASES["default"]["CONN_MAX_AGE"] = 600  # noqa: F405

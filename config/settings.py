@@ -292,11 +292,15 @@ OTP_WEBAUTHN_ALLOWED_ORIGINS = WEBAUTHN_ALLOWED_ORIGINS or ["http://localhost"] 
 # The database store, except that an unreachable database is an outage (503), not a deleted
 # session; read from the cache first when the cache is shared by every process (Redis, memcached).
 SHARED_CACHE_BACKENDS = ("django.core.cache.backends.redis.", "django.core.cache.backends.memcached.")
-SESSION_ENGINE = (
-    "config.cached_session_store"
-    if CACHES["default"]["BACKEND"].startswith(SHARED_CACHE_BACKENDS)
-    else "config.session_store"
-)
+
+
+def session_engine_for(caches: dict) -> str:
+    """The session store for these CACHES (settings that replace CACHES call it again)."""
+    shared = caches["default"]["BACKEND"].startswith(SHARED_CACHE_BACKENDS)
+    return "config.cached_session_store" if shared else "config.session_store"
+
+
+SESSION_ENGINE = session_engine_for(CACHES)
 SESSION_COOKIE_HTTPONLY = True
 # Sessions end after SESSION_IDLE_MINUTES without a request (with a warning that lets the person
 # extend) and SESSION_ABSOLUTE_HOURS after sign-in (enrollment/accounts/sessions.py).
