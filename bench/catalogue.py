@@ -447,6 +447,17 @@ def table(results: list[Result], minimal: float) -> list[str]:
     return lines
 
 
+CATALOGUE = ("home", "list_search", "detail", "provider_search")
+SIGNED_IN = ("dashboard_user", "status_user", "list_search_user", "detail_user", "wizard_user")
+
+
+def span(results: list[Result], names, minimal: float) -> str:
+    """`low–high` of the ratios of `names` to the minimal view (one value: just it)."""
+    ratios = sorted(r.rps / minimal for r in results if r.name in names)
+    low, high = fmt(ratios[0], 2), fmt(ratios[-1], 2)
+    return low if low == high else f"{low}–{high}"
+
+
 def verdicts(
     cold: list[Result], cold_min: float, warm: list[Result], warm_min: float, new: list[Result], new_min: float
 ) -> list[str]:
@@ -544,11 +555,14 @@ def main() -> None:
         "What the figures mean: with the page cache a repeated anonymous URL costs a lookup in the worker's "
         "memory (or one read of the shared cache), the "
         "per-visitor CSRF token and CSP nonce filled into the stored HTML and the middleware, so the pages reach "
-        "0,5–0,7 × the minimal view. Without it every request renders, but what follows from the catalogue alone "
-        "(rendered fragments, the filtered catalogue per place rules, provider searches, the postal index) is "
-        "memoised per catalogue version in each worker: a place seen before costs 0,12–0,23 ×, a new place "
-        "0,05–0,15 ×, signed-in pages (person data, never memoised) 0,04–0,08 × — see “Seiten ohne Cache” below "
-        "for the profiles and what was done.",
+        f"{span(warm, CATALOGUE, warm_min)} × the minimal view. Without it every request renders, but what "
+        "follows from the catalogue alone (rendered fragments, result rows, the filtered catalogue per place "
+        "rules, a program's participants, the postal index) is memoised per catalogue version in each worker: "
+        f"a place seen before costs {span(cold, CATALOGUE, cold_min)} ×, a new place "
+        f"{span(new, [f'{n}_new' for n in CATALOGUE], new_min)} ×. Signed-in pages (person data, never "
+        f"memoised) reach {span(new, SIGNED_IN, new_min)} ×; being signed in alone (session, account, the "
+        f"sign-out check) leaves the minimal view at {span(new, ['minimal_user'], new_min)} × — see “Seiten "
+        "ohne Cache” below for the profiles and what was done.",
         "",
         "How: searching is one query over normalised columns (`programs/search.py`: folded text, light "
         "stemming, compounds, synonyms, spelled-out umlauts; typos matched in Python against the "
@@ -557,7 +571,8 @@ def main() -> None:
         "once, then loads only the page's rows (contracts as tuples, no model instances); eligibility is "
         "evaluated in Python on prefetched relations. The provider search reads `(id, latitude, longitude)` of "
         "the participants inside a bounding box on the indexed coordinates (10 km, then 50 km, then the "
-        "nearest anywhere ordered in SQL and capped) and computes haversine distances in Python.",
+        "nearest anywhere ordered in SQL and capped) and computes haversine distances in Python; a program's "
+        "few hundred participants are held in memory per catalogue version and searched the same way.",
         "",
         "Cache invalidation: every save or delete of a program, contract, fund, fund region, provider or "
         "participation (and changes to a program's regions, prerequisites or exclusions, and the bulk methods "
