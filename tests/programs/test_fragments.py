@@ -113,6 +113,37 @@ def test_signed_in_page_keeps_its_own_csrf_token_in_the_session_dialog(client, c
     assert tokens[0] != tokens[1]
 
 
+def test_the_language_form_keeps_each_visitors_token_and_page(client, catalogue):
+    """The language switch is memoised around the CSRF token and the page to return to."""
+    from django.test import Client
+
+    seen = []
+    for path in ("/programme/?q=Herz", "/programme/fristenrechner/"):
+        visitor = Client()
+        html = visitor.get(path).content.decode()
+        form = html[html.index('<form class="app-lang"') : html.index("</form>", html.index('<form class="app-lang"'))]
+        token = form.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+        assert f'name="next" value="{path}"' in form.replace("&amp;", "&")
+        assert 'value="de" lang="de" aria-current="true"' in form
+        seen.append(token)
+    assert seen[0] != seen[1]
+
+
+def test_stable_url_reverses_as_the_url_tag_does():
+    from django.urls import reverse, set_script_prefix
+
+    from programs.templatetags.fragments import stable_url
+
+    assert stable_url("programs:list") == reverse("programs:list")
+    assert stable_url("keine:seite") == ""
+    set_script_prefix("/lotse/")
+    try:
+        assert stable_url("programs:list") == "/lotse/programme/"
+    finally:
+        set_script_prefix("/")
+    assert stable_url("programs:list") == "/programme/"
+
+
 def test_memoised_provider_search_sees_a_new_participant(catalogue):
     today = dt.date(2026, 11, 25)
     contract_ids = [catalogue.hzv.contracts.get().pk]
