@@ -217,6 +217,28 @@ def _participating_ids(contract_ids: list[int] | None, *, on: dt.date) -> QueryS
     return participations.values("provider_id")
 
 
+#: About this many providers are kept per catalogue version (`providers_by_pk`).
+MAX_STORED_PROVIDERS = 5000
+
+
+def providers_by_pk(ids) -> dict[int, Provider]:
+    """Providers kept per catalogue version (one query for those not read before): the doctor
+    of a participation without joining the providers table to a person's rows. Shared: nobody
+    may change one."""
+    store = _provider_store()
+    if len(store) > MAX_STORED_PROVIDERS:
+        store.clear()
+    missing = [pk for pk in set(ids) if pk not in store]
+    if missing:
+        store.update(Provider.objects.in_bulk(missing))
+    return {pk: store[pk] for pk in ids if pk in store}
+
+
+@per_catalogue_version(by_language=False)
+def _provider_store() -> dict[int, Provider]:
+    return {}
+
+
 @per_catalogue_version(by_language=False)
 def program_to_search(slug: str, *, on: dt.date) -> Program | None:
     """The published program of the provider search with its contracts current on `on`

@@ -516,6 +516,24 @@ def test_dashboard_does_not_show_a_revoked_participation_as_if_it_would_start(cl
     assert "Kündigung bis" not in revoked and "Widerruf bis" not in revoked
 
 
+def test_status_and_dashboard_follow_a_staff_edit_of_program_and_doctor(client, hzv, gp, person):
+    """The contract, program and doctor of a participation come from catalogue stores: a staff
+    edit replaces the catalogue version, and the next page shows the edit."""
+    p = declare(hzv, person, gp, now=timezone.now())
+    client.force_login(person.user)
+    status, dashboard = reverse("enrollment:detail", kwargs={"pk": p.pk}), reverse("enrollment:dashboard")
+    assert hzv.program.title in client.get(status).content.decode()
+    assert hzv.program.title in client.get(dashboard).content.decode()
+    hzv.program.title = "Hausarztprogramm, neuer Name"
+    hzv.program.save()
+    gp.name = "Praxis mit neuem Namen"
+    gp.save()
+    for url in (status, dashboard):
+        html = client.get(url).content.decode()
+        assert "Hausarztprogramm, neuer Name" in html
+    assert "Praxis mit neuem Namen" in client.get(status).content.decode()
+
+
 def test_dashboard_query_count_does_not_grow(client, aoks, django_assert_num_queries):
     from tests.factories import ContractFactory, ProgramFactory
 
@@ -532,9 +550,11 @@ def test_dashboard_query_count_does_not_grow(client, aoks, django_assert_num_que
         for _ in range(3):
             contract = ContractFactory(program=ProgramFactory(), start_rule="next_day")
             declare(contract, person, now=at(2026, 5, 4), actor=parent.user)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):  # … and the new contracts with their programs, all in one
         response = client.get(url)
     assert response.content.decode().count('href="/teilnahme/') >= 12
+    with django_assert_num_queries(5):  # the contracts from the catalogue store
+        client.get(url)
 
 
 def test_action_pages_answer_a_get_with_a_page(client, bv, hzv, gp, person):
