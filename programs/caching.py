@@ -193,6 +193,25 @@ def _memoised(store: OrderedDict, limit: int, key: tuple, compute):
     return value
 
 
+@per_catalogue_version(by_language=False)
+def catalogue_store(*key) -> dict:
+    """An empty dict per catalogue version and `key`, filled on demand by `read_into`."""
+    return {}
+
+
+def read_into(store: dict, ids, read, *, limit: int = 5000) -> dict:
+    """`store` with the objects of `ids` it lacked, read by `read(missing ids)` (a dict by
+    primary key) in one go; beyond about `limit` objects the store starts anew. For catalogue
+    rows that pages read by id (result rows, contracts, providers): a row read once costs no
+    query until the catalogue version changes. Shared by every request: nobody may change a row."""
+    if len(store) > limit:
+        store.clear()
+    missing = [pk for pk in dict.fromkeys(ids) if pk is not None and pk not in store]
+    if missing:
+        store.update(read(missing))
+    return store
+
+
 #: Rendered template fragments (`{% fragment %}`), apart from `_values` so that thousands of
 #: small result rows do not push out the program pages: a row is about 1 KB, so a worker holds
 #: at most some 10 MB of them (least recently used out).

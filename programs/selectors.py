@@ -12,7 +12,7 @@ from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import get_language
 
 from programs.aok import LAENDER, LAND_CODE_BY_AGS
-from programs.caching import per_catalogue_version
+from programs.caching import catalogue_store, per_catalogue_version, read_into
 from programs.eligibility import (
     PersonContext,
     ReasonCode,
@@ -738,55 +738,32 @@ LIST_FIELDS = (
 )  # fmt: skip
 
 
-#: About this many rows are kept per day (`_row_store`, some 5 KB each); beyond it the store
-#: starts anew.
-MAX_STORED_ROWS = 5000
-
-
 def list_rows(ids: list[int], *, on: date, eligibility: bool) -> list[Program]:
     """The programs `ids` in that order with what a result row shows: current contracts as
     tuples and, with `eligibility`, the relations the rules read, both from memos per
     catalogue version. A row read once is kept for the catalogue version and day
-    (`_row_store`), so a page costs one query for the rows nobody asked for before and none
-    once they are known. Shared by every request: nobody may change a row."""
+    (`programs.caching.read_into`), so a page costs one query for the rows nobody asked for
+    before and none once they are known. Shared by every request: nobody may change a row."""
     if not ids:
         return []
-    store = _row_store(on=on, eligibility=eligibility)
-    if len(store) > MAX_STORED_ROWS:
-        store.clear()
-    missing = [pk for pk in ids if pk not in store]
-    if missing:
+
+    def read(missing: list[int]) -> dict[int, Program]:
         fetched = list(Program.objects.filter(pk__in=missing).only(*LIST_FIELDS))
         attach_current_contracts(fetched, on=on)
         if eligibility:
             attach_rules(fetched)  # regions, prerequisites, exclusions from the memo
-        store.update((p.pk, p) for p in fetched)
+        return {p.pk: p for p in fetched}
+
+    store = read_into(catalogue_store("result rows", on, eligibility), ids, read)
     return [store[pk] for pk in ids if pk in store]
 
 
 def contracts_by_pk(ids) -> dict[int, Contract]:
-    """Contracts with their program and fund, kept per catalogue version like the result rows
-    (one query for those not read before): what every page of a participation shows of the
-    catalogue, without joining two more tables to a person's rows. Shared: nobody may change one."""
-    store = _contract_store()
-    if len(store) > MAX_STORED_ROWS:
-        store.clear()
-    missing = [pk for pk in set(ids) if pk not in store]
-    if missing:
-        store.update((c.pk, c) for c in Contract.objects.filter(pk__in=missing).select_related("program", "fund"))
+    """Contracts with their program and fund, kept per catalogue version like the result rows:
+    what every page of a participation shows of the catalogue, without joining two more tables
+    to a person's rows. Shared: nobody may change one."""
+    store = read_into(catalogue_store("contracts"), ids, Contract.objects.select_related("program", "fund").in_bulk)
     return {pk: store[pk] for pk in ids if pk in store}
-
-
-@per_catalogue_version(by_language=False)
-def _contract_store() -> dict[int, Contract]:
-    return {}
-
-
-@per_catalogue_version(by_language=False)
-def _row_store(*, on: date, eligibility: bool) -> dict[int, Program]:
-    """Result rows by primary key, filled by `list_rows` (one store per catalogue version,
-    day and kind of row)."""
-    return {}
 
 
 def catalogue_groups(filters: CatalogueFilters, *, on: date, per_type: int) -> tuple[dict, ...]:

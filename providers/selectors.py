@@ -44,7 +44,7 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, ExpressionWrapper, F, FloatField, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from programs.caching import per_catalogue_version
+from programs.caching import catalogue_store, per_catalogue_version, read_into
 from programs.eligibility import attach_current_contracts
 from programs.models import Program
 from providers.models import ContractParticipation, Provider
@@ -217,26 +217,12 @@ def _participating_ids(contract_ids: list[int] | None, *, on: dt.date) -> QueryS
     return participations.values("provider_id")
 
 
-#: About this many providers are kept per catalogue version (`providers_by_pk`).
-MAX_STORED_PROVIDERS = 5000
-
-
 def providers_by_pk(ids) -> dict[int, Provider]:
-    """Providers kept per catalogue version (one query for those not read before): the doctor
-    of a participation without joining the providers table to a person's rows. Shared: nobody
-    may change one."""
-    store = _provider_store()
-    if len(store) > MAX_STORED_PROVIDERS:
-        store.clear()
-    missing = [pk for pk in set(ids) if pk not in store]
-    if missing:
-        store.update(Provider.objects.in_bulk(missing))
+    """Providers kept per catalogue version (`programs.caching.read_into`): the doctor of a
+    participation without joining the providers table to a person's rows. Shared: nobody may
+    change one."""
+    store = read_into(catalogue_store("providers"), ids, Provider.objects.in_bulk)
     return {pk: store[pk] for pk in ids if pk in store}
-
-
-@per_catalogue_version(by_language=False)
-def _provider_store() -> dict[int, Provider]:
-    return {}
 
 
 @per_catalogue_version(by_language=False)

@@ -98,3 +98,24 @@ def test_once_the_window_is_full_new_pages_cost_no_counter_round_trip(client, ca
     monkeypatch.setattr(caching, "_window", lambda: 2001)  # the next window counts again
     assert client.get(LIST, {"q": "Suche9"})["X-Catalogue-Cache"] == "miss"
     assert len(calls) == 1
+
+
+def test_a_catalogue_store_reads_each_row_once_and_starts_anew_beyond_its_limit():
+    from programs.caching import bump_catalogue_version, catalogue_store, read_into
+
+    reads = []
+
+    def read(missing):
+        reads.append(sorted(missing))
+        return {pk: f"row {pk}" for pk in missing if pk != 99}  # 99 does not exist
+
+    store = read_into(catalogue_store("test"), [3, 1, 3, None], read)
+    assert store == {1: "row 1", 3: "row 3"} and reads == [[1, 3]]
+    read_into(catalogue_store("test"), [1, 3], read)
+    assert reads == [[1, 3]]  # known rows: nothing read
+    read_into(catalogue_store("test"), [2, 99], read, limit=2)
+    assert reads[-1] == [2, 99]
+    store = read_into(catalogue_store("test"), [4], read, limit=2)  # 3 rows > 2: starts anew
+    assert store == {4: "row 4"}
+    bump_catalogue_version()
+    assert catalogue_store("test") == {}  # a new catalogue version, a new store
