@@ -8,22 +8,31 @@ invalidation happens here; no state of any record is changed by a signal.
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from programs.caching import bump_catalogue_version
+
+
+def _bump_now_and_on_commit() -> None:
+    """Now, so this process sees the edit at once; and again when the transaction commits: a
+    worker that read the first new version before the commit may have memoised the old rows
+    under it, and those memos last until the version moves on."""
+    bump_catalogue_version()
+    transaction.on_commit(bump_catalogue_version)
 
 
 def catalogue_changed(sender, **kwargs) -> None:
     """post_save/post_delete handler: a row shown in the catalogue changed."""
     if kwargs.get("raw"):  # loaddata: the loader bumps once at the end if it cares
         return
-    bump_catalogue_version()
+    _bump_now_and_on_commit()
 
 
 def catalogue_relation_changed(sender, action: str, **kwargs) -> None:
     """m2m_changed handler: a relation shown in the catalogue changed."""
     if action in ("post_add", "post_remove", "post_clear"):
-        bump_catalogue_version()
+        _bump_now_and_on_commit()
 
 
 def connect_model(model) -> None:

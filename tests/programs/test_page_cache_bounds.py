@@ -119,3 +119,18 @@ def test_a_catalogue_store_reads_each_row_once_and_starts_anew_beyond_its_limit(
     assert store == {4: "row 4"}
     bump_catalogue_version()
     assert catalogue_store("test") == {}  # a new catalogue version, a new store
+
+
+@pytest.mark.django_db
+def test_a_catalogue_edit_replaces_the_version_again_when_it_commits(catalogue, django_capture_on_commit_callbacks):
+    """A worker that reads the new version before the edit commits would memoise the old rows
+    under it until the next edit: the version moves on once more after the commit."""
+    from programs.caching import catalogue_version
+    from programs.models import Program
+
+    program = Program.objects.first()
+    with django_capture_on_commit_callbacks(execute=True):
+        program.title = "Neuer Titel"
+        program.save()
+        during = catalogue_version()
+    assert catalogue_version() != during
