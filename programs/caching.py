@@ -200,16 +200,22 @@ def catalogue_store(*key) -> dict:
 
 
 def read_into(store: dict, ids, read, *, limit: int = 5000) -> dict:
-    """`store` with the objects of `ids` it lacked, read by `read(missing ids)` (a dict by
-    primary key) in one go; beyond about `limit` objects the store starts anew. For catalogue
-    rows that pages read by id (result rows, contracts, providers): a row read once costs no
-    query until the catalogue version changes. Shared by every request: nobody may change a row."""
+    """The objects of `ids` that exist, by primary key: from `store`, those it lacked read by
+    `read(missing ids)` (a dict by primary key) in one go and kept; beyond about `limit`
+    objects the store starts anew. For catalogue rows that pages read by id (result rows,
+    contracts, providers): a row read once costs no query until the catalogue version changes.
+    The answer is built here, so another thread clearing the store cannot take rows from it.
+    Shared by every request: nobody may change a row."""
     if len(store) > limit:
         store.clear()
-    missing = [pk for pk in dict.fromkeys(ids) if pk is not None and pk not in store]
+    wanted = [pk for pk in dict.fromkeys(ids) if pk is not None]
+    found = {pk: store[pk] for pk in wanted if pk in store}
+    missing = [pk for pk in wanted if pk not in found]
     if missing:
-        store.update(read(missing))
-    return store
+        fresh = read(missing)
+        store.update(fresh)
+        found.update(fresh)
+    return found
 
 
 #: Rendered template fragments (`{% fragment %}`), apart from `_values` so that thousands of

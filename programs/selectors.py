@@ -754,16 +754,15 @@ def list_rows(ids: list[int], *, on: date, eligibility: bool) -> list[Program]:
             attach_rules(fetched)  # regions, prerequisites, exclusions from the memo
         return {p.pk: p for p in fetched}
 
-    store = read_into(catalogue_store("result rows", on, eligibility), ids, read)
-    return [store[pk] for pk in ids if pk in store]
+    found = read_into(catalogue_store("result rows", on, eligibility), ids, read)
+    return [found[pk] for pk in ids if pk in found]
 
 
 def contracts_by_pk(ids) -> dict[int, Contract]:
     """Contracts with their program and fund, kept per catalogue version like the result rows:
     what every page of a participation shows of the catalogue, without joining two more tables
     to a person's rows. Shared: nobody may change one."""
-    store = read_into(catalogue_store("contracts"), ids, Contract.objects.select_related("program", "fund").in_bulk)
-    return {pk: store[pk] for pk in ids if pk in store}
+    return read_into(catalogue_store("contracts"), ids, Contract.objects.select_related("program", "fund").in_bulk)
 
 
 def catalogue_groups(filters: CatalogueFilters, *, on: date, per_type: int) -> tuple[dict, ...]:

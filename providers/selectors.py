@@ -221,8 +221,7 @@ def providers_by_pk(ids) -> dict[int, Provider]:
     """Providers kept per catalogue version (`programs.caching.read_into`): the doctor of a
     participation without joining the providers table to a person's rows. Shared: nobody may
     change one."""
-    store = read_into(catalogue_store("providers"), ids, Provider.objects.in_bulk)
-    return {pk: store[pk] for pk in ids if pk in store}
+    return read_into(catalogue_store("providers"), ids, Provider.objects.in_bulk)
 
 
 @per_catalogue_version(by_language=False)
