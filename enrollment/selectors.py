@@ -217,7 +217,9 @@ def providers_near(
     page = nearby_providers(
         origin=origin, contract_ids=[contract.pk], on=on, filters=ProviderFilters(kinds=kinds), page_size=limit
     )
-    return [(hit.provider, hit.distance_km) for hit in page.hits]
+    # a hit has no provider when another process deleted it and this one has not yet seen
+    # the new catalogue version (up to a second): that practice is no longer on offer
+    return [(provider, hit.distance_km) for hit in page.hits if (provider := hit.provider) is not None]
 
 
 def _open_participations(user, persons: list[InsuredPerson], *, now: dt.datetime, where: Q | None = None) -> list:

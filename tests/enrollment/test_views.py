@@ -657,3 +657,38 @@ def test_english_declaration_page_marks_the_german_texts_and_says_which_is_bindi
     assert re.search(r'aria-labelledby="consent-heading" lang="de"', english)
     german = client.get(url, HTTP_ACCEPT_LANGUAGE="de").content.decode()
     assert "legally binding" not in german and 'aria-labelledby="declaration-heading" lang="de"' not in german
+
+
+def test_doctor_change_page_skips_a_doctor_removed_by_another_process(client, hzv, gp, second_gp, person):
+    """Another worker deletes a participating practice. This process memoises the search per
+    catalogue version and sees the new version up to a second later; a memoised page whose
+    rows were never read (a search page renders them from fragments) then has a hit without a
+    provider. The page lists the other doctors instead of failing with a 500 (found by review)."""
+    from django.db import connection
+
+    from enrollment.selectors import HZV_KINDS
+    from programs.selectors import postal_code_centroid
+    from providers.selectors import ProviderFilters, nearby_providers
+    from tests.factories import ContractParticipationFactory, PostalCodeFactory, ProviderFactory
+
+    PostalCodeFactory(code="70173", latitude=48.776, longitude=9.18)
+    third = ProviderFactory(name="Praxis Dr. Geschlossen", postal_code="70173", latitude=48.776, longitude=9.18)
+    ContractParticipationFactory(provider=third, contract=hzv, valid_from=dt.date(2020, 1, 1))
+    p = declare(hzv, person, gp, now=timezone.now())
+    searched = nearby_providers(  # what providers_near asks, memoised without reading the rows
+        origin=postal_code_centroid("70173"),
+        contract_ids=[hzv.pk],
+        on=timezone.localdate(),
+        filters=ProviderFilters(kinds=HZV_KINDS),
+        page_size=15,
+    )
+    assert third.pk in [hit.provider_id for hit in searched.hits]
+    participations = third.participations.model._meta.db_table
+    with connection.cursor() as cursor:  # as another process would, without this one's signals
+        cursor.execute(f"DELETE FROM {participations} WHERE provider_id = %s", [third.pk])
+        cursor.execute(f"DELETE FROM {third._meta.db_table} WHERE id = %s", [third.pk])
+    client.force_login(person.user)
+    response = client.get(reverse("enrollment:doctor_change", kwargs={"pk": p.pk}) + "?plz=70173")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert second_gp.name in page and third.name not in page
