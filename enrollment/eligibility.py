@@ -28,9 +28,17 @@ from enrollment.lifecycle import OPEN_STATUSES
 from enrollment.models import InsuredPerson, Participation
 from enrollment.selectors import running_program_ids, sorted_rows
 from programs import dates
-from programs.eligibility import Check, ReasonCode, age_range_text, check_eligibility, region_text
+from programs.eligibility import (
+    Check,
+    ReasonCode,
+    age_range_text,
+    attach_current_contracts,
+    check_eligibility,
+    current_contract_briefs,
+    region_text,
+)
 from programs.models import Contract, Fund, Program, ProgramType
-from programs.selectors import person_context_for_insured
+from programs.selectors import contracts_by_pk, person_context_for_insured
 from programs.terms.schedule import participation_schedule
 
 
@@ -70,6 +78,24 @@ def contract_for(program: Program, fund: Fund | int, *, on: dt.date) -> Contract
         # says what an ORDER BY over a wide join costs)
         contract.program = program
     return contract
+
+
+def catalogue_contract_for(program: Program, fund_id: int, *, on: dt.date) -> Contract | None:
+    """`contract_for` from the catalogue memos (no query once they are warm): for pages that
+    only show and choose. The declaration reads the database (`contract_for`). The contract is
+    shared by every request: read it, never change it."""
+    ids = [brief.pk for brief in current_contract_briefs(program.pk, on=on) if brief.fund_id == fund_id]
+    contracts = [c for c in contracts_by_pk(ids).values() if c.is_valid_on(on)]
+    return max(contracts, key=lambda c: (c.valid_from, c.pk), default=None)
+
+
+def _excluded_program_ids(program: Program) -> set[int]:
+    """Programs this one excludes or is excluded by, from the rules `attach_rules` gave the
+    program (the wizard's page) or else from the database (the declaration)."""
+    rules = getattr(program, "catalogue_rules", None)
+    if rules is not None:
+        return {p.pk for p in rules.excludes} | {p.pk for p in rules.excluded_by}
+    return set(program.excludes.values_list("pk", flat=True)) | set(program.excluded_by.values_list("pk", flat=True))
 
 
 def participation_checks(person: InsuredPerson, program: Program, *, exclude_pk: int | None = None) -> list[Check]:
@@ -132,9 +158,7 @@ def participation_checks(person: InsuredPerson, program: Program, *, exclude_pk:
             )
         )
 
-    excluded_ids = set(program.excludes.values_list("pk", flat=True)) | set(
-        program.excluded_by.values_list("pk", flat=True)
-    )
+    excluded_ids = _excluded_program_ids(program)
     if excluded_ids:
         conflicts = [p for p in others if p.program_id in excluded_ids]
         checks.append(
@@ -216,13 +240,26 @@ def catalogue_checks(
 
 
 def eligibility_for(
-    *, user, person: InsuredPerson, program: Program, on: dt.date, channel_online: bool = True
+    *,
+    user,
+    person: InsuredPerson,
+    program: Program,
+    on: dt.date,
+    channel_online: bool = True,
+    from_catalogue: bool = False,
 ) -> Eligibility:
     """Every reason why `user` may or may not declare for `person` in `program` on day `on`.
 
     With `user=None` (a paper declaration entered by staff) the representation rule is left
-    to the caller, who knows who signed."""
-    contract = contract_for(program, person.fund_id, on=on)
+    to the caller, who knows who signed. `from_catalogue=True` (a page that only shows and
+    chooses; the program has its rules from `attach_rules`) takes the contract and the fund
+    rule from the catalogue memos instead of the database; the person's own rows are read
+    from the database either way, and the declaration checks everything again."""
+    if from_catalogue:
+        contract = catalogue_contract_for(program, person.fund_id, on=on)
+        attach_current_contracts([program], on=on)
+    else:
+        contract = contract_for(program, person.fund_id, on=on)
     result = Eligibility(person=person, program=program, contract=contract)
     if channel_online and not program.online_enrollment:
         result.checks.append(

@@ -144,7 +144,7 @@ def _already_declared(request: HttpRequest, raw_key: str | None) -> Participatio
 def _eligibilities(request: HttpRequest, program: Program):
     today = timezone.localdate()
     return [
-        eligibility_for(user=request.user, person=person, program=program, on=today)
+        eligibility_for(user=request.user, person=person, program=program, on=today, from_catalogue=True)
         for person in selectors.persons_for_user(request.user)
     ]
 

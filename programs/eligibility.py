@@ -250,6 +250,11 @@ def _current_contract_briefs(on: dt.date) -> dict[int, tuple[ContractBrief, ...]
     return _contract_briefs(on)
 
 
+def current_contract_briefs(program_id: int, *, on: dt.date) -> tuple[ContractBrief, ...]:
+    """The program's contracts valid on `on`, from the memo of `attach_current_contracts`."""
+    return _current_contract_briefs(on).get(program_id, ())
+
+
 @dataclass(frozen=True)
 class ProgramRules:
     """A program's regions, prerequisites and exclusions as the rules read them, from
@@ -260,6 +265,7 @@ class ProgramRules:
     region_gemeinden: tuple = ()
     prerequisites: tuple = ()
     excludes: tuple = ()
+    excluded_by: tuple = ()  # the programs whose `excludes` name this one
 
 
 NO_RULES = ProgramRules()
@@ -298,8 +304,10 @@ def catalogue_rules() -> dict[int, ProgramRules]:
     for name, relation in (("prerequisites", Program.prerequisites), ("excludes", Program.excludes)):
         for from_id, to_id in relation.through.objects.values_list("from_program_id", "to_program_id"):
             add(from_id, name, related[to_id])
+            if name == "excludes":
+                add(to_id, "excluded_by", related[from_id])
     order = {"region_lands": lambda o: o.name, "region_kreise": lambda o: o.key, "region_gemeinden": lambda o: o.name,
-             "prerequisites": lambda o: o.pk, "excludes": lambda o: o.pk}  # as the models order them  # fmt: skip
+             "prerequisites": lambda o: o.pk, "excludes": lambda o: o.pk, "excluded_by": lambda o: o.pk}  # as the models order them  # fmt: skip
     return {
         pk: ProgramRules(**{k: tuple(sorted(v, key=order[k])) for k, v in values.items()})
         for pk, values in rules.items()

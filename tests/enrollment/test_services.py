@@ -743,3 +743,46 @@ def test_eligibility_reports_a_running_participation_once(bv, person):
     result = eligibility_for(user=person.user, person=person, program=bv.program, on=dt.date(2026, 5, 6))
     assert [c.code for c in result.problems] == ["no_duplicate"]
     assert "bereits eine Teilnahme" in result.problems[0].message
+
+
+def test_the_wizards_eligibility_from_the_catalogue_memos_equals_the_database_path(aoks, hzv, gp, bv, dmp, person):
+    """The wizard's first step takes the contract and the exclusions from the catalogue memos
+    (issue 11); the declaration reads the database. Both must give the same checks: with two
+    contract versions valid on the day (the newer one counts), one that has ended, another
+    fund's contract, and exclusions in both directions."""
+    from enrollment.eligibility import eligibility_for
+    from programs.caching import bump_catalogue_version
+    from programs.eligibility import attach_rules
+    from programs.models import Program
+    from tests.factories import ContractFactory
+
+    newer = ContractFactory(program=bv.program, fund=aoks["aok-bw"], valid_from=dt.date(2026, 1, 1), version="2026-2")
+    ContractFactory(
+        program=bv.program,
+        fund=aoks["aok-bw"],
+        valid_from=dt.date(2026, 2, 1),
+        valid_until=dt.date(2026, 3, 31),
+        version="2026-ended",
+    )
+    ContractFactory(program=bv.program, fund=aoks["aok-plus"], valid_from=dt.date(2026, 3, 1), version="plus")
+    bv.program.excludes.add(hzv.program)  # bv excludes hzv; dmp is excluded by hzv
+    hzv.program.excludes.add(dmp.program)
+    declare(hzv, person, gp, now=at(2026, 4, 10))
+    bump_catalogue_version()
+    day = dt.date(2026, 4, 14)
+
+    def checks(program, *, from_catalogue):
+        if from_catalogue:
+            program = Program.objects.get(pk=program.pk)
+            attach_rules([program])
+        result = eligibility_for(user=person.user, person=person, program=program, on=day, from_catalogue=from_catalogue)
+        return result.contract and result.contract.pk, [(c.code, c.ok, str(c.message)) for c in result.checks]
+
+    for program in (bv.program, dmp.program, hzv.program):
+        fresh = Program.objects.get(pk=program.pk)
+        assert checks(program, from_catalogue=True) == checks(fresh, from_catalogue=False), program
+    contract_pk, bv_checks = checks(bv.program, from_catalogue=True)
+    assert contract_pk == newer.pk
+    assert ("no_excluded", False) in [(code, ok) for code, ok, _m in bv_checks]
+    _pk, dmp_checks = checks(dmp.program, from_catalogue=True)
+    assert ("no_excluded", False) in [(code, ok) for code, ok, _m in dmp_checks]
