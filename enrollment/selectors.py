@@ -21,6 +21,7 @@ from enrollment.lifecycle import OPEN_STATUSES, RUNNING_STATUSES
 from enrollment.models import (
     CancellationRequest,
     DoctorChangeRequest,
+    DocumentKind,
     InsuredPerson,
     LegalRepresentation,
     Participation,
@@ -170,7 +171,19 @@ def dashboard(user, *, now: dt.datetime) -> list[PersonParticipations]:
 
 
 def events_of(participation: Participation) -> list[ParticipationEvent]:
-    return sorted_rows(participation.events.select_related("actor"), key=lambda e: (e.at, e.pk))
+    """The participation's events in order, each with its actor and, when the event issued
+    one, its document (`event.issued_document`, else None) in the same query."""
+    events = sorted_rows(participation.events.select_related("actor", "document"), key=lambda e: (e.at, e.pk))
+    for event in events:
+        event.issued_document = getattr(event, "document", None)  # cached by select_related: no query
+    return events
+
+
+def confirmations_of(events: list[ParticipationEvent]) -> list:
+    """The confirmations (every issued document but the receipt) among `events_of`, oldest
+    first as the documents are ordered."""
+    issued = [e.issued_document for e in events if e.issued_document is not None]
+    return sorted((d for d in issued if d.kind != DocumentKind.RECEIPT), key=lambda d: (d.issued_at, d.pk))
 
 
 def pending_requests(participation: Participation) -> tuple[list[DoctorChangeRequest], list[CancellationRequest]]:

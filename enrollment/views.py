@@ -34,7 +34,7 @@ from enrollment.forms import (
     RevokeConfirmForm,
 )
 from enrollment.lifecycle import EnrollmentError
-from enrollment.models import Channel, DocumentKind, Participation, SignerKind
+from enrollment.models import Channel, Participation, SignerKind
 from enrollment.representation import voice_for
 from programs import dates
 from programs.eligibility import attach_rules
@@ -306,6 +306,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     p = selectors.participation_for_user_or_404(request.user, pk)
     now = timezone.now()
     doctor_requests, cancel_requests = selectors.pending_requests(p)
+    events = selectors.events_of(p)
     today = timezone.localdate(now)
     return render(
         request,
@@ -315,7 +316,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "now": now,
             "state_label": p.display_state_label(now=now),
             "steps": timeline.timeline(p, now=now),
-            "events": selectors.events_of(p),
+            "events": events,
             "can_revoke": p.can_revoke(now=now),
             "can_cancel": p.can_cancel(now=now) and not p.can_revoke(now=now),
             "revocation_over": p.revocation_period_over(now=now),
@@ -323,7 +324,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "term": p.cancellation_term(on=today),
             "doctor_requests": doctor_requests,
             "cancel_requests": cancel_requests,
-            "confirmations": [d for d in p.documents.all() if d.kind != DocumentKind.RECEIPT],
+            "confirmations": selectors.confirmations_of(events),
             "can_change_doctor": p.can_request_doctor_change() and not doctor_requests,
             # While a revocation is possible the page offers that instead.
             "can_request_extraordinary": p.can_request_extraordinary_cancellation()

@@ -59,14 +59,19 @@ def test_a_receipt_first_downloaded_after_revocation_shows_the_declarations_stat
 
 
 def test_revocation_issues_its_own_confirmation(client, bv, person, other_person, django_capture_on_commit_callbacks):
-    p = declare(bv, person, None, now=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        p = declare(bv, person, None, now=timezone.now())
     with django_capture_on_commit_callbacks(execute=True):
         services.participation_revoke(participation=p, actor=person.user, now=timezone.now())
     confirmation = IssuedDocument.objects.get(participation=p, kind=DocumentKind.REVOCATION)
+    receipt = IssuedDocument.objects.get(participation=p, kind=DocumentKind.RECEIPT)
     client.force_login(person.user)
     page = client.get(reverse("enrollment:detail", kwargs={"pk": p.pk})).content.decode()
     url = reverse("enrollment:document", kwargs={"pk": p.pk, "document_id": confirmation.pk})
     assert url in page
+    # the receipt has its own link (enrollment:receipt), not a second one among the confirmations
+    assert reverse("enrollment:document", kwargs={"pk": p.pk, "document_id": receipt.pk}) not in page
+    assert page.count(reverse("enrollment:detail", kwargs={"pk": p.pk}) + "dokumente/") == 1
     text = text_of(client.get(url).content)
     assert "Bestätigung des Widerrufs" in text and "unwirksam" in text
     client.force_login(other_person.user)

@@ -692,3 +692,30 @@ def test_doctor_change_page_skips_a_doctor_removed_by_another_process(client, hz
     assert response.status_code == 200
     page = response.content.decode()
     assert second_gp.name in page and third.name not in page
+
+
+def test_status_page_queries_do_not_grow_with_events_documents_and_requests(
+    client, hzv, gp, second_gp, person, django_capture_on_commit_callbacks
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with django_capture_on_commit_callbacks(execute=True):
+        p = declare(hzv, person, gp, now=timezone.now())
+    client.force_login(person.user)
+    url = reverse("enrollment:detail", kwargs={"pk": p.pk})
+    client.get(url)  # the catalogue stores are warm from here on
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    few = queries()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.participation_request_doctor_change(
+            participation=p, actor=person.user, new_provider=second_gp, reason="moved", now=timezone.now()
+        )
+        services.participation_revoke(participation=p, actor=person.user, now=timezone.now())
+    assert p.events.count() >= 3 and p.documents.count() == 2
+    assert queries() == few <= 7  # session, user, participation, events with documents, two request kinds
