@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from enrollment import documents, ics, selectors, services, timeline
+from enrollment import account_memo, documents, ics, selectors, services, timeline
+from enrollment.account_memo import RenderedPage
 from enrollment.eligibility import eligibility_for
 from enrollment.forms import (
     CancelConfirmForm,
@@ -84,9 +85,15 @@ def _wizard_token(request: HttpRequest, program: Program) -> str:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
+    """ "Mein Bereich": rendered once per account version and day (`enrollment.account_memo`)."""
+    page = account_memo.memoised_for_account(request.user, "dashboard", (), lambda: _dashboard_page(request.user))
+    return render(request, "enrollment/dashboard.html", {"page": page})
+
+
+def _dashboard_page(user) -> RenderedPage:
     now = timezone.now()
-    groups = selectors.dashboard(request.user, now=now)
-    return render(request, "enrollment/dashboard.html", {"groups": groups, "now": now})
+    context = {"groups": selectors.dashboard(user, now=now), "now": now}
+    return RenderedPage.of("enrollment/dashboard.html", "dashboard", context)
 
 
 # --- the declaration wizard -------------------------------------------------------------------------
@@ -303,35 +310,39 @@ def _step_declaration(request: HttpRequest, program: Program, token: str, state:
 
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    p = selectors.participation_for_user_or_404(request.user, pk)
+    """The status page: rendered once per account version and day (`enrollment.account_memo`);
+    a participation the account may not see is a 404 every time."""
+    page = account_memo.memoised_for_account(request.user, "status", (pk,), lambda: _status_page(request.user, pk))
+    return render(request, "enrollment/detail.html", {"page": page})
+
+
+def _status_page(user, pk: int) -> RenderedPage:
+    p = selectors.participation_for_user_or_404(user, pk)
     now = timezone.now()
     doctor_requests, cancel_requests = selectors.pending_requests(p)
     events = selectors.events_of(p)
     today = timezone.localdate(now)
-    return render(
-        request,
-        "enrollment/detail.html",
-        {
-            "p": p,
-            "now": now,
-            "state_label": p.display_state_label(now=now),
-            "steps": timeline.timeline(p, now=now),
-            "events": events,
-            "can_revoke": p.can_revoke(now=now),
-            "can_cancel": p.can_cancel(now=now) and not p.can_revoke(now=now),
-            "revocation_over": p.revocation_period_over(now=now),
-            "days_left": p.revocation_days_left(now=now),
-            "term": p.cancellation_term(on=today),
-            "doctor_requests": doctor_requests,
-            "cancel_requests": cancel_requests,
-            "confirmations": selectors.confirmations_of(events),
-            "can_change_doctor": p.can_request_doctor_change() and not doctor_requests,
-            # While a revocation is possible the page offers that instead.
-            "can_request_extraordinary": p.can_request_extraordinary_cancellation()
-            and not cancel_requests
-            and not p.can_revoke(now=now),
-        },
-    )
+    context = {
+        "p": p,
+        "now": now,
+        "state_label": p.display_state_label(now=now),
+        "steps": timeline.timeline(p, now=now),
+        "events": events,
+        "can_revoke": p.can_revoke(now=now),
+        "can_cancel": p.can_cancel(now=now) and not p.can_revoke(now=now),
+        "revocation_over": p.revocation_period_over(now=now),
+        "days_left": p.revocation_days_left(now=now),
+        "term": p.cancellation_term(on=today),
+        "doctor_requests": doctor_requests,
+        "cancel_requests": cancel_requests,
+        "confirmations": selectors.confirmations_of(events),
+        "can_change_doctor": p.can_request_doctor_change() and not doctor_requests,
+        # While a revocation is possible the page offers that instead.
+        "can_request_extraordinary": p.can_request_extraordinary_cancellation()
+        and not cancel_requests
+        and not p.can_revoke(now=now),
+    }
+    return RenderedPage.of("enrollment/detail.html", "status", context)
 
 
 @login_required

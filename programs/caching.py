@@ -178,6 +178,13 @@ def per_catalogue_version(function=None, *, by_language: bool = True):
     return wrapped
 
 
+def memoised_in(store: OrderedDict, limit: int, key: tuple, compute):
+    """`store[key]`, computed by `compute()` when missing; least recently used out beyond
+    `limit`. Nothing is stored when `compute` raises. For stores of other apps (the pages of
+    signed-in accounts, `enrollment.account_memo`)."""
+    return _memoised(store, limit, key, compute)
+
+
 def _memoised(store: OrderedDict, limit: int, key: tuple, compute):
     """`store[key]`, computed by `compute()` when missing; least recently used out beyond `limit`."""
     with _local_lock:

@@ -64,13 +64,16 @@ def _fresh_page_cache():
     """Catalogue pages are cached (programs.caching); no test may see another test's pages."""
     from django.core.cache import cache
 
+    from enrollment import account_memo
     from programs.caching import clear_local_pages
 
     cache.clear()
     clear_local_pages()
+    account_memo.clear()
     yield
     cache.clear()
     clear_local_pages()
+    account_memo.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,7 @@ locks as fund administrators see them), `links` (account links and legal represe
 recorded by staff), `documents` (receipts and confirmations as issued), `letters` (activation letters as issued),
 `retention` (what remains of participations deleted after the retention period)."""
 
-from enrollment.models.accounts import ActivationCode, EmailConfirmation, SessionEpoch
+from enrollment.models.accounts import AccountVersion, ActivationCode, EmailConfirmation, SessionEpoch
 from enrollment.models.documents import DocumentAlreadyIssued, DocumentKind, IssuedDocument
 from enrollment.models.letters import ActivationLetter, ActivationLetterBatch, LetterAlreadyIssued
 from enrollment.models.links import PersonLinkEvent
@@ -30,6 +30,7 @@ from enrollment.models.retention import RetainedCount, RetainedMeasure, Retentio
 from enrollment.models.signin import LoginLockout
 
 __all__ = [
+    "AccountVersion",
     "RetainedCount",
     "RetainedMeasure",
     "RetentionDeletion",

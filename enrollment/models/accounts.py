@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from enrollment.models.persons import InsuredPerson
 
-__all__ = ["ActivationCode", "EmailConfirmation"]
+__all__ = ["AccountVersion", "ActivationCode", "EmailConfirmation"]
 
 
 class ActivationCode(models.Model):
@@ -150,3 +150,24 @@ class SessionEpoch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.epoch}"
+
+
+class AccountVersion(models.Model):
+    """A number that moves on, in the same transaction, whenever something an account's
+    signed-in pages show changes: its persons (own record, represented persons and their
+    representatives), their representations, participations, events, requests and issued
+    documents. Database triggers write it (migration 0174), so no write path can forget it;
+    `enrollment.account_memo` keys the account's rendered pages by it (issue 11).
+
+    `user_id` without a foreign key: the triggers may touch the row of an account being
+    deleted in the same transaction; a left-over row holds only a number."""
+
+    user_id = models.BigIntegerField(_("Konto"), primary_key=True)
+    version = models.BigIntegerField(_("Stand"), default=0)
+
+    class Meta:
+        verbose_name = _("Datenstand eines Kontos")
+        verbose_name_plural = _("Datenstände der Konten")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.version}"

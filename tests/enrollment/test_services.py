@@ -775,7 +775,9 @@ def test_the_wizards_eligibility_from_the_catalogue_memos_equals_the_database_pa
         if from_catalogue:
             program = Program.objects.get(pk=program.pk)
             attach_rules([program])
-        result = eligibility_for(user=person.user, person=person, program=program, on=day, from_catalogue=from_catalogue)
+        result = eligibility_for(
+            user=person.user, person=person, program=program, on=day, from_catalogue=from_catalogue
+        )
         return result.contract and result.contract.pk, [(c.code, c.ok, str(c.message)) for c in result.checks]
 
     for program in (bv.program, dmp.program, hzv.program):

@@ -1,0 +1,114 @@
+"""AccountVersion and the triggers that move it on (issue 11).
+
+Every insert, update and delete of a row that a signed-in account's pages show bumps the
+version of every account that sees the row, in the same transaction: the person's own
+account, the accounts of the person's representatives, and (for a person's own record) the
+accounts of the persons they represent or signed for. The SQL is written once for both
+databases: PostgreSQL runs it in a trigger function per table and operation, SQLite in the
+trigger body. The list is frozen here; `tests/enrollment/test_account_memo.py` checks that
+every model reaching a person or a participation is either watched or named as not shown.
+"""
+
+from django.db import migrations, models
+
+VERSIONS = "enrollment_accountversion"
+PERSONS = "enrollment_insuredperson"
+REPRESENTATIONS = "enrollment_legalrepresentation"
+PARTICIPATIONS = "enrollment_participation"
+
+#: table -> how to find the persons a row belongs to ({row} is NEW or OLD)
+WATCHED = {
+    PERSONS: "{row}.id",
+    REPRESENTATIONS: "{row}.representative_id, {row}.represented_id",
+    PARTICIPATIONS: "{row}.person_id",
+    "enrollment_participationevent": f"SELECT person_id FROM {PARTICIPATIONS} WHERE id = {{row}}.participation_id",
+    "enrollment_doctorchangerequest": f"SELECT person_id FROM {PARTICIPATIONS} WHERE id = {{row}}.participation_id",
+    "enrollment_cancellationrequest": f"SELECT person_id FROM {PARTICIPATIONS} WHERE id = {{row}}.participation_id",
+    "enrollment_issueddocument": f"SELECT person_id FROM {PARTICIPATIONS} WHERE id = {{row}}.participation_id",
+}
+OPERATIONS = {"INSERT": ("NEW",), "UPDATE": ("NEW", "OLD"), "DELETE": ("OLD",)}
+
+
+def _accounts(table: str, row: str) -> str:
+    """The accounts that see the persons of `row`: theirs, their representatives'; for a
+    person's own record also of the persons they represent or signed a declaration for, and
+    the account on the row itself (a deleted person is not found by id any more)."""
+    persons = WATCHED[table].format(row=row)
+    selects = [
+        f"SELECT user_id AS account FROM {PERSONS} WHERE id IN ({persons})",
+        f"SELECT p.user_id FROM {REPRESENTATIONS} r JOIN {PERSONS} p ON p.id = r.representative_id"
+        f" WHERE r.represented_id IN ({persons})",
+    ]
+    if table == PERSONS:
+        selects += [
+            f"SELECT {row}.user_id",
+            f"SELECT p.user_id FROM {REPRESENTATIONS} r JOIN {PERSONS} p ON p.id = r.represented_id"
+            f" WHERE r.representative_id = {row}.id",
+            f"SELECT p.user_id FROM {PARTICIPATIONS} t JOIN {PERSONS} p ON p.id = t.person_id"
+            f" WHERE t.signer_id = {row}.id",
+        ]
+    return " UNION ".join(selects)
+
+
+def bump_statement(table: str, operation: str) -> str:
+    accounts = " UNION ".join(_accounts(table, row) for row in OPERATIONS[operation])
+    return (
+        f"INSERT INTO {VERSIONS} (user_id, version) SELECT account, 1 FROM ({accounts}) AS seen"
+        f" WHERE account IS NOT NULL ON CONFLICT (user_id) DO UPDATE SET version = {VERSIONS}.version + 1"
+    )
+
+
+def _name(table: str, operation: str) -> str:
+    return f"vl_account_version_{table.removeprefix('enrollment_')}_{operation.lower()}"
+
+
+def install(apps, schema_editor):
+    vendor = schema_editor.connection.vendor
+    for table in WATCHED:
+        for operation in OPERATIONS:
+            name, statement = _name(table, operation), bump_statement(table, operation)
+            if vendor == "postgresql":
+                schema_editor.execute(
+                    f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$"
+                    f" BEGIN {statement}; RETURN NULL; END $$"
+                )
+                schema_editor.execute(
+                    f"CREATE TRIGGER {name} AFTER {operation} ON {table} FOR EACH ROW EXECUTE FUNCTION {name}()"
+                )
+            elif vendor == "sqlite":
+                schema_editor.execute(f"CREATE TRIGGER {name} AFTER {operation} ON {table} BEGIN {statement}; END")
+            else:
+                raise NotImplementedError(f"account version triggers for {vendor}")
+
+
+def uninstall(apps, schema_editor):
+    vendor = schema_editor.connection.vendor
+    for table in WATCHED:
+        for operation in OPERATIONS:
+            name = _name(table, operation)
+            if vendor == "postgresql":
+                schema_editor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+                schema_editor.execute(f"DROP FUNCTION IF EXISTS {name}()")
+            else:
+                schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}")
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("enrollment", "0173_retention"),
+    ]
+
+    operations = [
+        migrations.CreateModel(
+            name="AccountVersion",
+            fields=[
+                ("user_id", models.BigIntegerField(primary_key=True, serialize=False, verbose_name="Konto")),
+                ("version", models.BigIntegerField(default=0, verbose_name="Stand")),
+            ],
+            options={
+                "verbose_name": "Datenstand eines Kontos",
+                "verbose_name_plural": "Datenstände der Konten",
+            },
+        ),
+        migrations.RunPython(install, uninstall),
+    ]
