@@ -9,6 +9,7 @@ Words for people (the status page's timeline) live in `enrollment.timeline`.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from dataclasses import dataclass
 from datetime import date
@@ -254,12 +255,14 @@ def _open_participations(user, persons: list[InsuredPerson], *, now: dt.datetime
     return found
 
 
-def open_participations_with_deadlines(user, *, now: dt.datetime) -> list[Participation]:
+def open_participations_with_deadlines(
+    user, *, now: dt.datetime, persons: list[InsuredPerson] | None = None
+) -> list[Participation]:
     """The open participations of every person the user may act for, oldest declaration first,
     each with `state_label`, `is_self` and its next deadline as `next_deadline` (a date) and
     `next_deadline_kind` ("revoke", "cancel" or "end", or "" when none): what the home page
     greets a signed-in person with. One query after the persons."""
-    rows = _open_participations(user, persons_for_user(user), now=now)
+    rows = _open_participations(user, persons if persons is not None else persons_for_user(user), now=now)
     for p in rows:
         p.next_deadline, p.next_deadline_kind = None, ""
         if p.revocation_deadline and p.can_revoke(now=now):
@@ -269,6 +272,37 @@ def open_participations_with_deadlines(user, *, now: dt.datetime) -> list[Partic
         elif p.end_date:
             p.next_deadline, p.next_deadline_kind = p.end_date, "end"
     return rows
+
+
+@dataclass(frozen=True)
+class AccountData:
+    """What the catalogue pages and the wizard need of a signed-in account: its persons (own
+    record first), the programs each of them takes part in now, and every open participation
+    (`open_participations_with_deadlines`). Kept per account version and day
+    (`enrollment.account_memo.account_data`): shared by requests, read it, never change it."""
+
+    own: InsuredPerson | None
+    persons: tuple[InsuredPerson, ...]
+    running: dict[int, frozenset[int]]
+    open_participations: tuple[Participation, ...]
+
+    def running_program_ids(self, person: InsuredPerson) -> frozenset[int]:
+        return self.running.get(person.pk, frozenset())
+
+
+def read_account_data(user, *, now: dt.datetime) -> AccountData:
+    """`AccountData` from the database: four queries, whatever the number of persons."""
+    persons = persons_for_user(user, on_date=timezone.localdate(now))
+    running: dict[int, set[int]] = {p.pk: set() for p in persons}
+    rows = Participation.objects.filter(person_id__in=list(running), status__in=RUNNING_STATUSES).order_by()
+    for person_id, program_id in rows.values_list("person_id", "program_id"):
+        running[person_id].add(program_id)
+    return AccountData(
+        own=next((p for p in persons if p.user_id == user.pk), None),
+        persons=tuple(persons),
+        running={pk: frozenset(ids) for pk, ids in running.items()},
+        open_participations=tuple(open_participations_with_deadlines(user, now=now, persons=persons)),
+    )
 
 
 def running_program_ids(person: InsuredPerson) -> frozenset[int]:
@@ -281,22 +315,22 @@ def running_program_ids(person: InsuredPerson) -> frozenset[int]:
     )
 
 
-def open_participations_for_program(
-    user, program, *, now: dt.datetime, persons: list[InsuredPerson] | None = None
-) -> list[Participation]:
-    """Open participations (declared, waiting, running) of every person the user may act for,
-    in `program` or — for a DMP — in another DMP of the same indication: what the program
-    page must say instead of "Sie können teilnehmen". Each carries `state_label` and
-    `is_self`. One query after the persons (`persons`: `persons_for_user(user)` if the caller
-    has them already)."""
-    if not getattr(user, "is_authenticated", False):
-        return []
-    same = Q(program_id=program.pk)
-    if program.dmp_indication:
-        same |= Q(program_type="dmp", dmp_indication=program.dmp_indication)
-    found = _open_participations(user, persons if persons is not None else persons_for_user(user), now=now, where=same)
-    for participation in found:
-        participation.other_program = participation.program_id != program.pk
+def open_participations_for_program(data: AccountData, program) -> list[Participation]:
+    """The account's open participations (declared, waiting, running) in `program` or — for a
+    DMP — in another DMP of the same indication: what the program page must say instead of
+    "Sie können teilnehmen". Each carries `state_label`, `is_self` and `other_program`; copies,
+    so the shared `data` stays as it is."""
+    found = []
+    for participation in data.open_participations:
+        same = participation.program_id == program.pk or (
+            program.dmp_indication
+            and participation.program_type == ProgramType.DMP
+            and participation.dmp_indication == program.dmp_indication
+        )
+        if same:
+            row = copy.copy(participation)
+            row.other_program = participation.program_id != program.pk
+            found.append(row)
     return found
 
 
@@ -316,20 +350,19 @@ class ProgramAnswer:
 
 
 def program_answers(
-    user, program, *, now: dt.datetime, self_eligibility: EligibilityResult | None = None
+    user, program, *, data: AccountData, on: dt.date, self_eligibility: EligibilityResult | None = None
 ) -> list[ProgramAnswer]:
     """One answer per person the user may act for (own record first, then the represented
-    persons). `self_eligibility` is the page's own check for the user (it honours a postal
-    code or age typed on the page); the represented persons are checked from their records.
-    `program` comes from `program_for_detail` (current contracts attached)."""
+    persons), from the account's `data`. `self_eligibility` is the page's own check for the
+    user (it honours a postal code or age typed on the page); the represented persons are
+    checked from their records. `program` comes from `program_for_detail` (current contracts
+    attached)."""
     from programs.eligibility import check_eligibility
     from programs.selectors import person_context_for_insured
 
-    today = timezone.localdate(now)
-    persons = persons_for_user(user)
-    by_person = {p.person_id: p for p in open_participations_for_program(user, program, now=now, persons=persons)}
+    by_person = {p.person_id: p for p in open_participations_for_program(data, program)}
     answers = []
-    for person in persons:
+    for person in data.persons:
         is_self = person.user_id == user.pk
         participation = by_person.get(person.pk)
         eligibility = None
@@ -337,7 +370,7 @@ def program_answers(
             if is_self and self_eligibility is not None:
                 eligibility = self_eligibility
             else:
-                ctx = person_context_for_insured(person, on=today, active_program_ids=running_program_ids(person))
-                eligibility = check_eligibility(program, ctx, on=today)
+                ctx = person_context_for_insured(person, on=on, active_program_ids=data.running_program_ids(person))
+                eligibility = check_eligibility(program, ctx, on=on)
         answers.append(ProgramAnswer(person, is_self, participation, eligibility))
     return answers

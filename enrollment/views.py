@@ -149,11 +149,19 @@ def _already_declared(request: HttpRequest, raw_key: str | None) -> Participatio
 
 
 def _eligibilities(request: HttpRequest, program: Program):
-    today = timezone.localdate()
-    return [
-        eligibility_for(user=request.user, person=person, program=program, on=today, from_catalogue=True)
-        for person in selectors.persons_for_user(request.user)
-    ]
+    """Every person's eligibility for the program, once per account version and day (the
+    declaration checks against the database again)."""
+    user = request.user
+
+    def check():
+        today = timezone.localdate()
+        persons = account_memo.account_data(user).persons
+        return tuple(
+            eligibility_for(user=user, person=person, program=program, on=today, from_catalogue=True)
+            for person in persons
+        )
+
+    return account_memo.memoised_for_account(user, "wizard-person", (program.pk,), check)
 
 
 def _step_person(request: HttpRequest, program: Program, token: str, state: dict) -> HttpResponse:

@@ -20,7 +20,8 @@ from django.utils.http import urlencode
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from enrollment.selectors import open_participations_with_deadlines, program_answers, running_program_ids
+from enrollment import account_memo
+from enrollment.selectors import program_answers
 from programs.aok import land_name
 from programs.caching import cache_anonymous_page, per_catalogue_version, render_page
 from programs.dates import weekday_date
@@ -52,11 +53,12 @@ HOME_PER_TYPE = 5
 NEARBY_COUNT = 5
 
 
-def _insured_person(request: HttpRequest):
+def _account_data(request: HttpRequest):
+    """The signed-in account's persons and participations (`enrollment.account_memo`), or None."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return None
-    return getattr(user, "insured_person", None)
+    return account_memo.account_data(user)
 
 
 def _unknown_plz_message(code: str, place: ResolvedPlace | None = None) -> str:
@@ -86,9 +88,10 @@ def _resolve_form_place(form, field: str = "plz") -> ResolvedPlace | None:
 def _person_context(request: HttpRequest, place: ResolvedPlace | None, age: int | None, *, on) -> PersonContext | None:
     """The visitor's context: a logged-in insured person's record, overridden by what they
     typed; otherwise only what they typed (None if nothing)."""
-    person = _insured_person(request)
+    account = _account_data(request)
+    person = account.own if account is not None else None
     if person is not None:
-        ctx = person_context_for_insured(person, on=on, active_program_ids=running_program_ids(person))
+        ctx = person_context_for_insured(person, on=on, active_program_ids=account.running_program_ids(person))
         if place is not None:
             from_place = person_context_for_place(place, on=on)
             ctx = dataclasses.replace(
@@ -223,7 +226,8 @@ def home(request: HttpRequest) -> HttpResponse:
     form = PlaceForm(request.GET if bound else None)
     place = None
     groups = []
-    person = _insured_person(request)
+    account = _account_data(request)
+    person = account.own if account is not None else None
     if person is not None and not bound and person.postal_code:
         # signed in: the person's own place, without typing it (a typed postal code still wins)
         own = resolve_place(person.postal_code)
@@ -267,9 +271,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "greeting_person": person,
         # the navigation's link to the program list keeps the place (templates/base.html)
         "visit_plz": place.code if place is not None and not form.errors else "",
-        "open_participations": (
-            open_participations_with_deadlines(request.user, now=timezone.now()) if person is not None else []
-        ),
+        "open_participations": account.open_participations if person is not None else (),
     }
     return render_page(request, "programs/home.html", context)
 
@@ -384,9 +386,10 @@ def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
             nearby = nearby_providers(
                 origin=origin, contract_ids=[c.pk for c in contracts], on=today, page_size=NEARBY_COUNT
             )
+    account = _account_data(request)
     answers = (
-        program_answers(request.user, program, now=timezone.now(), self_eligibility=eligibility)
-        if _insured_person(request) is not None
+        program_answers(request.user, program, data=account, on=today, self_eligibility=eligibility)
+        if account is not None and account.own is not None
         else []
     )
     own_answer = next((a for a in answers if a.is_self), None)

@@ -219,3 +219,27 @@ def test_the_page_of_the_next_day_is_rendered_anew(client, monkeypatch, person, 
     assert tomorrow != today
     account_memo.clear()
     assert _get(client, status) == tomorrow  # the same as a fresh render of that day
+
+
+def test_wizard_program_page_and_home_follow_a_declaration_at_once(client, family, hzv, gp):
+    """The account's persons and participations are kept per version (`account_data`) for the
+    catalogue pages and the wizard's first step: a declaration (here made for the child by
+    the parent in another tab) shows on all three at the next request."""
+    from tests.enrollment.test_views import wizard_url
+
+    parent, child, _stranger = family
+    client.force_login(parent.user)
+    wizard = wizard_url(client, hzv, "person")
+    program_page = reverse("programs:detail", kwargs={"slug": hzv.program.slug})
+    home = reverse("home")
+    before = {url: _get(client, url) for url in (wizard, program_page, home)}
+    assert f'value="{child.pk}"' in before[wizard]  # the child may take part
+    assert "nimmt bereits teil" not in before[program_page]
+    assert _get(client, wizard) == before[wizard]  # from the memo
+
+    p = declare(hzv, child, gp, now=timezone.now(), actor=parent.user)
+    after = {url: _get(client, url) for url in (wizard, program_page, home)}
+    assert f'value="{child.pk}"' not in after[wizard] and "bereits eine Teilnahme" in after[wizard]
+    assert "nimmt bereits teil" in after[program_page]
+    assert reverse("enrollment:detail", kwargs={"pk": p.pk}) in after[home]
+    assert reverse("enrollment:detail", kwargs={"pk": p.pk}) not in before[home]
