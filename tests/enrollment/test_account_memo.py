@@ -113,6 +113,10 @@ def test_changes_move_the_versions_of_exactly_the_accounts_that_see_them(family,
     assert versions.moved() == [False, False, True]
     LegalRepresentation.objects.filter(representative=parent).delete()
     assert versions.moved() == [True, True, False]
+    newcomer = InsuredPersonFactory()  # a new record with an account: that account's version
+    assert account_version(newcomer.user_id) > 0 and versions.moved() == [False, False, False]
+    InsuredPersonFactory(user=None)  # without one (an import): nobody's
+    assert versions.moved() == [False, False, False]
 
 
 def test_every_watched_table_moves_the_version_on_update_whatever_the_writer(
