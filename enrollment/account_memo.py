@@ -12,8 +12,9 @@ few times a year. Here the rendered content is kept in this process under a key 
   (programs, contracts and doctors shown by name),
 - what the page itself names (the participation's id).
 
-The version is read *before* the data: a change committed in between gives data newer than
-the key, which the next request replaces; never older data under a newer key.
+The version is read *before* the data, both from the primary database (config/db_routers.py
+sends only the reports to a replica): a change committed in between gives data newer than the
+key, which the next request replaces; never older data under a newer key.
 
 What may go in: content that follows from the key alone. Never the CSRF token, the CSP
 nonce, messages or anything from the query string; none of the two pages has a form in its
@@ -27,6 +28,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from dataclasses import dataclass
 
+from django.db import connection
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix
 from django.utils import timezone
@@ -58,8 +60,13 @@ class RenderedPage:
 
 
 def account_version(user_id: int) -> int:
-    """The account's data version (0 before its first change)."""
-    return AccountVersion.objects.filter(user_id=user_id).values_list("version", flat=True).first() or 0
+    """The account's data version (0 before its first change). In plain SQL: every signed-in
+    page asks, and Django's compiling of the same query cost 0.17–0.22 ms of the 0.33–0.38 ms
+    it took (PostgreSQL, best of seven)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT version FROM {AccountVersion._meta.db_table} WHERE user_id = %s", [user_id])  # noqa: S608
+        row = cursor.fetchone()
+    return row[0] if row else 0
 
 
 def memoised_for_account(user, name: str, key: tuple, compute):
