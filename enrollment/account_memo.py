@@ -34,7 +34,6 @@ from django.urls import get_script_prefix
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from enrollment import selectors
 from enrollment.models import AccountVersion
 from programs.caching import catalogue_version, memoised_in
 
@@ -88,10 +87,3 @@ def memoised_for_account(user, name: str, key: tuple, compute):
 
 def clear() -> None:
     _pages.clear()
-
-
-def account_data(user) -> selectors.AccountData:
-    """The account's persons, running programs and open participations (`AccountData`), read
-    once per account version and day: what the catalogue pages and the wizard show of a
-    signed-in person beside the catalogue."""
-    return memoised_for_account(user, "account-data", (), lambda: selectors.read_account_data(user, now=timezone.now()))

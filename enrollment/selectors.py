@@ -279,7 +279,7 @@ class AccountData:
     """What the catalogue pages and the wizard need of a signed-in account: its persons (own
     record first), the programs each of them takes part in now, and every open participation
     (`open_participations_with_deadlines`). Kept per account version and day
-    (`enrollment.account_memo.account_data`): shared by requests, read it, never change it."""
+    (`account_data`): shared by requests, read it, never change it."""
 
     own: InsuredPerson | None
     persons: tuple[InsuredPerson, ...]
@@ -288,6 +288,15 @@ class AccountData:
 
     def running_program_ids(self, person: InsuredPerson) -> frozenset[int]:
         return self.running.get(person.pk, frozenset())
+
+
+def account_data(user) -> AccountData:
+    """The account's `AccountData`, read once per account version and day
+    (`enrollment.account_memo`): what the catalogue pages and the wizard show of a signed-in
+    person beside the catalogue."""
+    from enrollment.account_memo import memoised_for_account
+
+    return memoised_for_account(user, "account-data", (), lambda: read_account_data(user, now=timezone.now()))
 
 
 def read_account_data(user, *, now: dt.datetime) -> AccountData:

@@ -155,7 +155,7 @@ def _eligibilities(request: HttpRequest, program: Program):
 
     def check():
         today = timezone.localdate()
-        persons = account_memo.account_data(user).persons
+        persons = selectors.account_data(user).persons
         return tuple(
             eligibility_for(user=user, person=person, program=program, on=today, from_catalogue=True)
             for person in persons

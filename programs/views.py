@@ -20,8 +20,7 @@ from django.utils.http import urlencode
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from enrollment import account_memo
-from enrollment.selectors import program_answers
+from enrollment.selectors import account_data, program_answers
 from programs.aok import land_name
 from programs.caching import cache_anonymous_page, per_catalogue_version, render_page
 from programs.dates import weekday_date
@@ -58,7 +57,7 @@ def _account_data(request: HttpRequest):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return None
-    return account_memo.account_data(user)
+    return account_data(user)
 
 
 def _unknown_plz_message(code: str, place: ResolvedPlace | None = None) -> str:
