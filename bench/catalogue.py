@@ -559,10 +559,12 @@ def main() -> None:
         "follows from the catalogue alone (rendered fragments, result rows, the filtered catalogue per place "
         "rules, a program's participants, the postal index) is memoised per catalogue version in each worker: "
         f"a place seen before costs {span(cold, CATALOGUE, cold_min)} ×, a new place "
-        f"{span(new, [f'{n}_new' for n in CATALOGUE], new_min)} ×. Signed-in pages (person data, never "
-        f"memoised) reach {span(new, SIGNED_IN, new_min)} ×; being signed in alone (session, account, the "
-        f"sign-out check) leaves the minimal view at {span(new, ['minimal_user'], new_min)} × — see “Seiten "
-        "ohne Cache” below for the profiles and what was done.",
+        f"{span(new, [f'{n}_new' for n in CATALOGUE], new_min)} ×. Signed-in pages reach "
+        f"{span(new, SIGNED_IN, new_min)} ×: what they show of the person is kept per account data version "
+        "and day (moved on by database triggers with every change), so a page costs being signed in, one "
+        "query for the version and its render; being signed in alone (session, account, the sign-out check) "
+        f"leaves the minimal view at {span(new, ['minimal_user'], new_min)} × — see “Seiten ohne Cache” below "
+        "for the profiles and what was done.",
         "",
         "How: searching is one query over normalised columns (`programs/search.py`: folded text, light "
         "stemming, compounds, synonyms, spelled-out umlauts; typos matched in Python against the "
