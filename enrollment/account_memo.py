@@ -69,20 +69,22 @@ def account_version(user_id: int) -> int:
 
 
 def memoised_for_account(user, name: str, key: tuple, compute):
-    """`compute()` for this account's page `name` with `key`, from the memo while nothing the
-    account sees has changed (module docstring)."""
+    """`compute(now)` for this account's page `name` with `key`, from the memo while nothing
+    the account sees has changed (module docstring). `now` is the moment whose day is in the
+    key: a request at midnight keeps one day's page under that day."""
     version = account_version(user.pk)  # first: see the module docstring
+    now = timezone.now()
     full_key = (
         name,
         user.pk,
         version,
-        timezone.localdate(),
+        timezone.localdate(now),
         get_language(),
         get_script_prefix(),
         catalogue_version(),
         key,
     )
-    return memoised_in(_pages, MAX_ENTRIES, full_key, compute)
+    return memoised_in(_pages, MAX_ENTRIES, full_key, lambda: compute(now))
 
 
 def clear() -> None:

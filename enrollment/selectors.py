@@ -111,12 +111,12 @@ def participations_for_user(user, *, on: dt.date | None = None) -> QuerySet[Part
     )
 
 
-def participation_for_user_or_404(user, pk: int) -> Participation:
+def participation_for_user_or_404(user, pk: int, *, on: date | None = None) -> Participation:
     """One query: the participation if it belongs to the user's person or to a person the user
-    represents today (the same rule as `persons_for_user_qs`, as a sub-select)."""
+    represents on `on` (default today; the same rule as `persons_for_user_qs`, as a sub-select)."""
     if not getattr(user, "is_authenticated", False):
         raise Http404("No such participation")
-    represented_ids = representations_for_user(user).values("represented_id")
+    represented_ids = representations_for_user(user, on_date=on).values("represented_id")
     # no ORDER BY, a primary key finds one row (see `sorted_rows` for what an ORDER BY costs)
     found = list(
         Participation.objects.filter(Q(person__user=user) | Q(person_id__in=represented_ids), pk=pk)
@@ -296,7 +296,7 @@ def account_data(user) -> AccountData:
     person beside the catalogue."""
     from enrollment.account_memo import memoised_for_account
 
-    return memoised_for_account(user, "account-data", (), lambda: read_account_data(user, now=timezone.now()))
+    return memoised_for_account(user, "account-data", (), lambda now: read_account_data(user, now=now))
 
 
 def read_account_data(user, *, now: dt.datetime) -> AccountData:

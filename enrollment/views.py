@@ -86,12 +86,13 @@ def _wizard_token(request: HttpRequest, program: Program) -> str:
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     """ "Mein Bereich": rendered once per account version and day (`enrollment.account_memo`)."""
-    page = account_memo.memoised_for_account(request.user, "dashboard", (), lambda: _dashboard_page(request.user))
+    page = account_memo.memoised_for_account(
+        request.user, "dashboard", (), lambda now: _dashboard_page(request.user, now=now)
+    )
     return render(request, "enrollment/dashboard.html", {"page": page})
 
 
-def _dashboard_page(user) -> RenderedPage:
-    now = timezone.now()
+def _dashboard_page(user, *, now) -> RenderedPage:
     context = {"groups": selectors.dashboard(user, now=now), "now": now}
     return RenderedPage.of("enrollment/dashboard.html", "dashboard", context)
 
@@ -153,8 +154,8 @@ def _eligibilities(request: HttpRequest, program: Program):
     declaration checks against the database again)."""
     user = request.user
 
-    def check():
-        today = timezone.localdate()
+    def check(now):
+        today = timezone.localdate(now)
         persons = selectors.account_data(user).persons
         return tuple(
             eligibility_for(user=user, person=person, program=program, on=today, from_catalogue=True)
@@ -320,13 +321,14 @@ def _step_declaration(request: HttpRequest, program: Program, token: str, state:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The status page: rendered once per account version and day (`enrollment.account_memo`);
     a participation the account may not see is a 404 every time."""
-    page = account_memo.memoised_for_account(request.user, "status", (pk,), lambda: _status_page(request.user, pk))
+    page = account_memo.memoised_for_account(
+        request.user, "status", (pk,), lambda now: _status_page(request.user, pk, now=now)
+    )
     return render(request, "enrollment/detail.html", {"page": page})
 
 
-def _status_page(user, pk: int) -> RenderedPage:
-    p = selectors.participation_for_user_or_404(user, pk)
-    now = timezone.now()
+def _status_page(user, pk: int, *, now) -> RenderedPage:
+    p = selectors.participation_for_user_or_404(user, pk, on=timezone.localdate(now))
     doctor_requests, cancel_requests = selectors.pending_requests(p)
     events = selectors.events_of(p)
     today = timezone.localdate(now)

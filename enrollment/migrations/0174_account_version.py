@@ -1,9 +1,10 @@
 """AccountVersion and the triggers that move it on (issue 11).
 
-Every insert, update and delete of a row that a signed-in account's pages show bumps the
-version of every account that sees the row, in the same transaction: the person's own
-account, the accounts of the person's representatives, and (for a person's own record) the
-accounts of the persons they represent or signed for. The SQL is written once for both
+Every insert, update and delete of a row that a signed-in account's pages show gives every
+account that sees the row a new (random) version, in the same transaction: the persons' own
+accounts and their representatives' accounts, where the persons are those of the row — for a
+person's own record also the persons it represents or signed for, whose other representatives
+see its name too. The SQL is written once for both
 databases: PostgreSQL runs it in a trigger function per table and operation, SQLite in the
 trigger body. The list is frozen here; `tests/enrollment/test_account_memo.py` checks that
 every model reaching a person or a participation is either watched or named as not shown.
@@ -16,9 +17,14 @@ PERSONS = "enrollment_insuredperson"
 REPRESENTATIONS = "enrollment_legalrepresentation"
 PARTICIPATIONS = "enrollment_participation"
 
-#: table -> how to find the persons a row belongs to ({row} is NEW or OLD)
+#: table -> how to find the persons a row belongs to ({row} is NEW or OLD). A person's own
+#: record is shown on its pages, on its representatives' pages, and on the pages of the persons
+#: it represents or signed a declaration for (as their representative or signer).
 WATCHED = {
-    PERSONS: "{row}.id",
+    PERSONS: (
+        f"SELECT {{row}}.id UNION SELECT represented_id FROM {REPRESENTATIONS} WHERE representative_id = {{row}}.id"
+        f" UNION SELECT person_id FROM {PARTICIPATIONS} WHERE signer_id = {{row}}.id"
+    ),
     REPRESENTATIONS: "{row}.representative_id, {row}.represented_id",
     PARTICIPATIONS: "{row}.person_id",
     "enrollment_participationevent": f"SELECT person_id FROM {PARTICIPATIONS} WHERE id = {{row}}.participation_id",
@@ -33,9 +39,9 @@ CONDITIONS = {(PERSONS, "INSERT"): "NEW.user_id IS NOT NULL"}
 
 
 def _accounts(table: str, row: str) -> str:
-    """The accounts that see the persons of `row`: theirs, their representatives'; for a
-    person's own record also of the persons they represent or signed a declaration for, and
-    the account on the row itself (a deleted person is not found by id any more)."""
+    """The accounts that see the persons of `row`: their own and their representatives'; for
+    a person's own record also the account on the row itself (a deleted person is not found
+    by id any more)."""
     persons = WATCHED[table].format(row=row)
     selects = [
         f"SELECT user_id AS account FROM {PERSONS} WHERE id IN ({persons})",
@@ -43,22 +49,32 @@ def _accounts(table: str, row: str) -> str:
         f" WHERE r.represented_id IN ({persons})",
     ]
     if table == PERSONS:
-        selects += [
-            f"SELECT {row}.user_id",
-            f"SELECT p.user_id FROM {REPRESENTATIONS} r JOIN {PERSONS} p ON p.id = r.represented_id"
-            f" WHERE r.representative_id = {row}.id",
-            f"SELECT p.user_id FROM {PARTICIPATIONS} t JOIN {PERSONS} p ON p.id = t.person_id"
-            f" WHERE t.signer_id = {row}.id",
-        ]
+        selects.append(f"SELECT {row}.user_id")
     return " UNION ".join(selects)
 
 
-def bump_statement(table: str, operation: str) -> str:
+#: A new version is random, not the old one plus one: a transaction that rolled back must not
+#: leave a number that the next commit hands out again (a page kept under it would be served).
+RANDOM_VERSION = {
+    "postgresql": "(random() * 9223372036854775807)::bigint",
+    "sqlite": "random()",
+}
+
+
+def bump_statement(table: str, operation: str, vendor: str) -> str:
+    """Upsert a new random version for every account that sees the row, in the order of the
+    accounts (two transactions lock the version rows in the same order: no deadlock)."""
     accounts = " UNION ".join(_accounts(table, row) for row in OPERATIONS[operation])
+    version = RANDOM_VERSION[vendor]
     return (
-        f"INSERT INTO {VERSIONS} (user_id, version) SELECT account, 1 FROM ({accounts}) AS seen"
-        f" WHERE account IS NOT NULL ON CONFLICT (user_id) DO UPDATE SET version = {VERSIONS}.version + 1"
+        f"INSERT INTO {VERSIONS} (user_id, version) SELECT account, {version} FROM ({accounts}) AS seen"
+        f" WHERE account IS NOT NULL ORDER BY account"
+        f" ON CONFLICT (user_id) DO UPDATE SET version = excluded.version"
     )
+
+
+def trigger_names() -> list[str]:
+    return [_name(table, operation) for table in WATCHED for operation in OPERATIONS]
 
 
 def _name(table: str, operation: str) -> str:
@@ -67,9 +83,11 @@ def _name(table: str, operation: str) -> str:
 
 def install(apps, schema_editor):
     vendor = schema_editor.connection.vendor
+    if vendor not in RANDOM_VERSION:
+        raise NotImplementedError(f"account version triggers for {vendor}")
     for table in WATCHED:
         for operation in OPERATIONS:
-            name, statement = _name(table, operation), bump_statement(table, operation)
+            name, statement = _name(table, operation), bump_statement(table, operation, vendor)
             condition = CONDITIONS.get((table, operation))
             when = f" WHEN ({condition})" if condition else ""
             if vendor == "postgresql":
@@ -80,12 +98,10 @@ def install(apps, schema_editor):
                 schema_editor.execute(
                     f"CREATE TRIGGER {name} AFTER {operation} ON {table} FOR EACH ROW{when} EXECUTE FUNCTION {name}()"
                 )
-            elif vendor == "sqlite":
+            else:
                 schema_editor.execute(
                     f"CREATE TRIGGER {name} AFTER {operation} ON {table} FOR EACH ROW{when} BEGIN {statement}; END"
                 )
-            else:
-                raise NotImplementedError(f"account version triggers for {vendor}")
 
 
 def uninstall(apps, schema_editor):

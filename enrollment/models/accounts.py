@@ -153,7 +153,7 @@ class SessionEpoch(models.Model):
 
 
 class AccountVersion(models.Model):
-    """A number that moves on, in the same transaction, whenever something an account's
+    """A number that changes (to a random one), in the same transaction, whenever something an account's
     signed-in pages show changes: its persons (own record, represented persons and their
     representatives), their representations, participations, events, requests and issued
     documents. Database triggers write it (migration 0174), so no write path can forget it;
