@@ -83,18 +83,27 @@ def _wizard_token(request: HttpRequest, program: Program) -> str:
 # --- Mein Bereich ----------------------------------------------------------------------------------
 
 
+def _account_page(request: HttpRequest, template: str, name: str, key: tuple, context_at) -> HttpResponse:
+    """`template` with its partials `<name>-title` and `<name>-body` rendered from
+    `context_at(now)` once per account version and day (`enrollment.account_memo`), without the
+    request; the page around them (messages, CSRF token, nonce) is rendered per request."""
+    page = account_memo.memoised_for_account(
+        request.user, name, key, lambda now: RenderedPage.of(template, name, context_at(now))
+    )
+    return render(request, template, {"page": page})
+
+
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """ "Mein Bereich": rendered once per account version and day (`enrollment.account_memo`)."""
-    page = account_memo.memoised_for_account(
-        request.user, "dashboard", (), lambda now: _dashboard_page(request.user, now=now)
+    """ "Mein Bereich"."""
+    user = request.user
+    return _account_page(
+        request,
+        "enrollment/dashboard.html",
+        "dashboard",
+        (),
+        lambda now: {"groups": selectors.dashboard(user, now=now), "now": now},
     )
-    return render(request, "enrollment/dashboard.html", {"page": page})
-
-
-def _dashboard_page(user, *, now) -> RenderedPage:
-    context = {"groups": selectors.dashboard(user, now=now), "now": now}
-    return RenderedPage.of("enrollment/dashboard.html", "dashboard", context)
 
 
 # --- the declaration wizard -------------------------------------------------------------------------
@@ -319,20 +328,19 @@ def _step_declaration(request: HttpRequest, program: Program, token: str, state:
 
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """The status page: rendered once per account version and day (`enrollment.account_memo`);
-    a participation the account may not see is a 404 every time."""
-    page = account_memo.memoised_for_account(
-        request.user, "status", (pk,), lambda now: _status_page(request.user, pk, now=now)
+    """The status page; a participation the account may not see is a 404 every time."""
+    user = request.user
+    return _account_page(
+        request, "enrollment/detail.html", "status", (pk,), lambda now: _status_context(user, pk, now=now)
     )
-    return render(request, "enrollment/detail.html", {"page": page})
 
 
-def _status_page(user, pk: int, *, now) -> RenderedPage:
-    p = selectors.participation_for_user_or_404(user, pk, on=timezone.localdate(now))
+def _status_context(user, pk: int, *, now) -> dict:
+    today = timezone.localdate(now)
+    p = selectors.participation_for_user_or_404(user, pk, on=today)
     doctor_requests, cancel_requests = selectors.pending_requests(p)
     events = selectors.events_of(p)
-    today = timezone.localdate(now)
-    context = {
+    return {
         "p": p,
         "now": now,
         "state_label": p.display_state_label(now=now),
@@ -352,7 +360,6 @@ def _status_page(user, pk: int, *, now) -> RenderedPage:
         and not cancel_requests
         and not p.can_revoke(now=now),
     }
-    return RenderedPage.of("enrollment/detail.html", "status", context)
 
 
 @login_required

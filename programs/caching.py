@@ -173,20 +173,15 @@ def per_catalogue_version(function=None, *, by_language: bool = True):
     def wrapped(*args, **kwargs):
         language = get_language() if by_language else None
         key = (function.__qualname__, catalogue_version(), language, args, tuple(sorted(kwargs.items())))
-        return _memoised(_values, MAX_VALUES, key, lambda: function(*args, **kwargs))
+        return memoised_in(_values, MAX_VALUES, key, lambda: function(*args, **kwargs))
 
     return wrapped
 
 
 def memoised_in(store: OrderedDict, limit: int, key: tuple, compute):
     """`store[key]`, computed by `compute()` when missing; least recently used out beyond
-    `limit`. Nothing is stored when `compute` raises. For stores of other apps (the pages of
-    signed-in accounts, `enrollment.account_memo`)."""
-    return _memoised(store, limit, key, compute)
-
-
-def _memoised(store: OrderedDict, limit: int, key: tuple, compute):
-    """`store[key]`, computed by `compute()` when missing; least recently used out beyond `limit`."""
+    `limit`. Nothing is stored when `compute` raises. Also for stores of other apps (the pages
+    of signed-in accounts, `enrollment.account_memo`)."""
     with _local_lock:
         value = store.get(key, store)
         if value is not store:
@@ -234,7 +229,7 @@ MAX_FRAGMENTS = 8192
 
 def memoised_fragment(name: str, key: tuple, render) -> str:
     """`render()` once per fragment name, catalogue version, language and `key` in this process."""
-    return _memoised(_fragments, MAX_FRAGMENTS, (name, catalogue_version(), get_language(), key), render)
+    return memoised_in(_fragments, MAX_FRAGMENTS, (name, catalogue_version(), get_language(), key), render)
 
 
 def render_page(request: HttpRequest, template_name: str, context: dict, **kwargs) -> HttpResponse:

@@ -84,10 +84,10 @@ def _resolve_form_place(form, field: str = "plz") -> ResolvedPlace | None:
     return place
 
 
-def _person_context(request: HttpRequest, place: ResolvedPlace | None, age: int | None, *, on) -> PersonContext | None:
-    """The visitor's context: a logged-in insured person's record, overridden by what they
-    typed; otherwise only what they typed (None if nothing)."""
-    account = _account_data(request)
+def _person_context(account, place: ResolvedPlace | None, age: int | None, *, on) -> PersonContext | None:
+    """The visitor's context: a signed-in insured person's record (`account`, from
+    `_account_data`), overridden by what they typed; otherwise only what they typed (None if
+    nothing)."""
     person = account.own if account is not None else None
     if person is not None:
         ctx = person_context_for_insured(person, on=on, active_program_ids=account.running_program_ids(person))
@@ -301,7 +301,7 @@ def program_list(request: HttpRequest) -> HttpResponse:
         sort=data.get("sortierung") or (Sort.RELEVANCE if query else Sort.NAME),
         restrict_to_person=not data.get("alle"),
     )
-    ctx = _person_context(request, place, age, on=today)
+    ctx = _person_context(_account_data(request), place, age, on=today)
     # Every match, filtered and ordered in Python over the catalogue memo (a search sorted by
     # relevance is ranked by one query over the matches); the page's rows by primary key.
     ids = catalogue_ids(filters, on=today)
@@ -356,7 +356,8 @@ def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
         form.is_valid()
     data = getattr(form, "cleaned_data", {}) if form.is_bound else {}
     place = _resolve_form_place(form) if data.get("plz") else None
-    ctx = _person_context(request, place, data.get("alter"), on=today)
+    account = _account_data(request)
+    ctx = _person_context(account, place, data.get("alter"), on=today)
     eligibility = check_eligibility(program, ctx, on=today) if ctx is not None else None
 
     contracts = program.current_contracts
@@ -385,7 +386,6 @@ def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
             nearby = nearby_providers(
                 origin=origin, contract_ids=[c.pk for c in contracts], on=today, page_size=NEARBY_COUNT
             )
-    account = _account_data(request)
     answers = (
         program_answers(request.user, program, data=account, on=today, self_eligibility=eligibility)
         if account is not None and account.own is not None
