@@ -170,14 +170,14 @@ def _shorten(text: str, words: int) -> str:
 
 
 class ResultRow:
-    """What one result of the list shows. The title line and the eligibility are rendered on
-    every request; the rest (`meta`, `summary`, `age`) only when the row's fragment is not yet
-    memoised for this catalogue version, language and day (`{% fragment "result-row" %}`), so
-    they are computed lazily."""
+    """What one result of the list shows. A row is rendered only when it is not yet memoised
+    for this catalogue version, language, day and eligibility (`{% fragment "result-item" %}`,
+    with the query to the program page filled in per request), so what it shows is computed
+    lazily."""
 
     def __init__(self, program, labels: dict, detail_query: str, eligibility, *, on: dt.date):
         self.program, self.labels, self.eligibility, self.day = program, labels, eligibility, on
-        self.url = _detail_url(program.slug, detail_query)
+        self.base_url, self.query = _detail_url(program.slug), detail_query
         fallbacks = _german_fallbacks(program)
         self.title_de, self.summary_de = fallbacks["title_de"], fallbacks["summary_de"]
 

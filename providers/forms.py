@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from programs.forms import CheckboxSelectMultiple, MemoisedFilters, PostalCodeField, Select
+from programs.forms import CheckboxSelectMultiple, MemoisedFilters, PostalCodeField, Select, copies_fields_cheaply
 from providers.models import ProviderKind
 from providers.selectors import ACCESSIBILITY_FIELDS
 
@@ -13,6 +13,7 @@ MAX_SPECIALTY_LENGTH = 80
 RADIUS_CHOICES_KM = (5, 10, 25, 50, 100)
 
 
+@copies_fields_cheaply
 class ProviderSearchForm(MemoisedFilters, forms.Form):
     memoised_filters = ("art", "barrierefrei", "neue_patienten", "umkreis")
     memoised_text_fields = ("plz", "name", "fachrichtung")

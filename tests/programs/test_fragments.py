@@ -11,9 +11,11 @@ from django.template import Context, Template, TemplateSyntaxError
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import escape
 
 from programs.caching import bump_catalogue_version
 from programs.models import Program
+from programs.templatetags.fragments import FILL_SLOT
 from providers.selectors import nearby_providers
 from tests.fixtures.catalogue import make_provider
 
@@ -66,6 +68,40 @@ def test_the_name_must_be_quoted():
         Template("{% load fragments %}{% fragment test %}x{% endfragment %}")
 
 
+FILLED = Template(
+    '{% load fragments %}{% fragment "filled" key fill query=query %}'
+    '<a href="/p/{% if query %}?{{ query }}{% endif %}">{{ counter }}</a>{% endfragment %}'
+)
+
+
+@pytest.mark.parametrize("query", ["plz=77716&alter=40", '"><script>', "vlfillslot40d2a7"])
+def test_a_fill_value_is_filled_in_escaped_per_request_and_never_kept(query):
+    from programs import caching
+
+    counter = Counter()
+    caching._fragments.clear()
+
+    def filled(value, key=1):
+        return FILLED.render(Context({"counter": counter, "key": key, "query": value}))
+
+    assert filled(query) == f'<a href="/p/?{escape(query)}">render 1</a>'
+    assert filled("plz=01067") == '<a href="/p/?plz=01067">render 1</a>'  # the same body, another value
+    assert filled("") == '<a href="/p/">render 2</a>'  # no value: no "?"
+    assert filled(None) == '<a href="/p/">render 2</a>'
+    assert filled(query, key=2) == f'<a href="/p/?{escape(query)}">render 3</a>'
+    assert counter.renders == 3
+    kept = " ".join(f"{key} {markup}" for key, markup in caching._fragments.items())
+    assert "plz=01067" not in kept
+    assert escape(query) not in kept.replace(FILL_SLOT, "")  # a visitor may type the slot itself
+
+
+def test_a_fill_comes_last_with_a_name():
+    with pytest.raises(TemplateSyntaxError, match="one fill, last"):
+        Template('{% load fragments %}{% fragment "x" fill query %}x{% endfragment %}')
+    with pytest.raises(TemplateSyntaxError, match="one fill, last"):
+        Template('{% load fragments %}{% fragment "x" fill q=a key %}x{% endfragment %}')
+
+
 def rows_of(response) -> str:
     html = response.content.decode()
     return html[html.index('<ol class="app-result-list"') :]
@@ -88,6 +124,20 @@ def test_result_rows_are_the_same_from_the_memo_and_freshly_rendered(client, cat
         second = client.get(LIST, {"plz": "77716", "alter": "40"})
     assert rows_of(first) == rows_of(second)
     assert 'href="/programme/hausarztprogramm-bw/?plz=77716&amp;alter=40"' in rows_of(second)
+
+
+def test_each_request_links_the_rows_with_its_own_place_and_age(client, catalogue):
+    """A row is kept once per eligibility shown; the link to the program page carries each
+    request's own postal code and age (filled in, never kept)."""
+    with override_settings(CATALOGUE_PAGE_CACHE=False):
+        forty = rows_of(client.get(LIST, {"plz": "77716", "alter": "40"}))
+        fifty = rows_of(client.get(LIST, {"plz": "77716", "alter": "50"}))
+        nothing = rows_of(client.get(LIST))
+    assert 'href="/programme/hausarztprogramm-bw/?plz=77716&amp;alter=40"' in forty
+    assert 'href="/programme/hausarztprogramm-bw/?plz=77716&amp;alter=50"' in fifty
+    assert "alter=40" not in fifty
+    assert forty.replace("alter=40", "alter=50") == fifty
+    assert 'href="/programme/hausarztprogramm-bw/"' in nothing
 
 
 def test_the_navigation_marks_the_current_page_in_each_view(client, catalogue):
