@@ -629,27 +629,38 @@ def _entries_at(place: _PlaceRules | None, fund_ids: tuple[int, ...], *, on: dat
     and open at `place` (None: anywhere). The costly part of `_filtered_entries`, which only
     narrows this down: a new age, search or type at a place seen before walks the programs
     open there (a tenth of the catalogue), not the whole catalogue. A new place checks only
-    the programs its regions can open (`_region_index`), with the same rule."""
+    the programs its regions can open (`_region_index`), with the same rule, and adds those
+    open everywhere (`_open_everywhere`, kept per funds)."""
+    if place is None:
+        return _with_contract(_catalogue_index_by_title(), fund_ids, on=on)
+    regional = _regional_candidates_at(place)
+    if regional is None:
+        return tuple(e for e in _with_contract(_catalogue_index_by_title(), fund_ids, on=on) if _available_at(e, place))
+    found = [e for e in _with_contract(regional, fund_ids, on=on) if _available_at(e, place)]
+    everywhere = _open_everywhere(fund_ids, on=on)
+    if not found:
+        return everywhere
+    english = (get_language() or "de").startswith("en")
+    return tuple(sorted((*everywhere, *found), key=(lambda e: e.sort_en) if english else (lambda e: e.sort_de)))
+
+
+def _with_contract(entries, fund_ids: tuple[int, ...], *, on: date) -> tuple[_Entry, ...]:
+    """`entries` with a current contract (at one of `fund_ids`, if any), in their order."""
     funds_of = _current_fund_ids(on)
     wanted = set(fund_ids)
-    if place is None:
-        candidates = _catalogue_index_by_title()
-    else:
-        candidates = _candidates_at(place)
-        english = (get_language() or "de").startswith("en")
-        candidates = sorted(candidates, key=(lambda e: e.sort_en) if english else (lambda e: e.sort_de))
-    return tuple(
-        entry
-        for entry in candidates
-        if (funds := funds_of.get(entry.pk))
-        and not (wanted and wanted.isdisjoint(funds))
-        and (place is None or _available_at(entry, place))
-    )
+    return tuple(e for e in entries if (funds := funds_of.get(e.pk)) and not (wanted and wanted.isdisjoint(funds)))
+
+
+@per_catalogue_version
+def _open_everywhere(fund_ids: tuple[int, ...], *, on: date) -> tuple[_Entry, ...]:
+    """The programs without region rules (most of the catalogue) with a current contract (at
+    one of `fund_ids`), ordered by title: the same at every place, so kept per funds and day."""
+    unrestricted = (e for e in _catalogue_index_by_title() if not (e.lands or e.kreise or e.gemeinden))
+    return _with_contract(unrestricted, fund_ids, on=on)
 
 
 @dataclass(frozen=True)
 class _RegionIndex:
-    anywhere: tuple[_Entry, ...]
     by_land: dict[str, list[_Entry]]
     by_kreis: dict[str, list[_Entry]]
     by_gemeinde: dict[str, list[_Entry]]
@@ -660,11 +671,8 @@ class _RegionIndex:
 @per_catalogue_version
 def _region_index() -> _RegionIndex:
     """The programs by the regions they name: which ones a place can open at all."""
-    anywhere: list[_Entry] = []
     by: dict[str, dict[str, list[_Entry]]] = {"land": {}, "kreis": {}, "gemeinde": {}, "gemeinde_kreis": {}}
     for entry in _catalogue_index():
-        if not (entry.lands or entry.kreise or entry.gemeinden):
-            anywhere.append(entry)
         for kind, keys in (
             ("land", entry.lands),
             ("kreis", entry.kreise),
@@ -673,15 +681,16 @@ def _region_index() -> _RegionIndex:
         ):
             for key in keys:
                 by[kind].setdefault(key, []).append(entry)
-    return _RegionIndex(tuple(anywhere), by["land"], by["kreis"], by["gemeinde"], by["gemeinde_kreis"])
+    return _RegionIndex(by["land"], by["kreis"], by["gemeinde"], by["gemeinde_kreis"])
 
 
-def _candidates_at(place: _PlaceRules) -> list[_Entry]:
-    """Every program `_available_at` can find open at `place`, and a few it will turn down."""
-    if any(len(k) != 5 for k in place.kreise):  # Kreis keys have five digits; else check all
-        return list(_catalogue_index())
+def _regional_candidates_at(place: _PlaceRules) -> list[_Entry] | None:
+    """Every program with region rules that `_available_at` can find open at `place`, and a
+    few it will turn down; None when the place's keys do not fit the index (check all)."""
+    if any(len(k) != 5 for k in place.kreise):  # Kreis keys have five digits
+        return None
     index = _region_index()
-    found = {e.pk: e for e in index.anywhere}
+    found: dict[int, _Entry] = {}
     for lookup, keys in (
         (index.by_land, place.lands),
         (index.by_kreis, place.kreise),

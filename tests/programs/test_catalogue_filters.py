@@ -99,6 +99,26 @@ def test_results_are_ordered_by_title_and_searches_by_relevance(regional):
     assert set(ranked) == _sql(_filters(None, None, False, query=parse_query("Herz")))
 
 
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_at_a_place_the_programs_open_everywhere_and_the_regional_ones_are_ordered_by_title(regional, language):
+    """A place's programs are those open everywhere (kept per funds) and the regional ones
+    found for it, merged in the order of the whole catalogue in the active language."""
+    from django.utils import translation
+
+    from programs.models import Program
+
+    ortenau = Program.objects.get(slug="kreis-ortenau")
+    ortenau.title_en = "Aaa heart Ortenau"  # first in English only
+    ortenau.save()
+    with translation.override(language):
+        everything = [e.pk for e in catalogue_entries(_filters(None, None, False), on=timezone.localdate())]
+        for place in PLACES[1:]:
+            for age in (None, 6):
+                at_place = [e.pk for e in catalogue_entries(_filters(place, age, True), on=timezone.localdate())]
+                assert at_place == [pk for pk in everything if pk in set(at_place)], (place, age)
+                assert set(at_place) == _sql(_filters(place, age, True)), (place, age)
+
+
 def test_rules_from_the_memo_give_the_same_answers_as_the_relations(regional):
     """Result rows read regions, prerequisites and exclusions from `catalogue_rules`; every
     answer (reasons, open points, region text) equals the one from the prefetched relations."""
