@@ -318,7 +318,8 @@ def program_list(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "person_summary": _person_summary(ctx, today) if ctx is not None else "",
         "hidden_by_person": filters.restrict_to_person and (place is not None or age is not None),
-        "page_links": list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)),
+        # The page links are one fragment per page number and count, the query filled in.
+        "page_links": lambda: list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)),
         "ellipsis": page.paginator.ELLIPSIS,
         "query": query,
         "did_you_mean": _did_you_mean(query),

@@ -42,6 +42,7 @@ import math
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, ExpressionWrapper, F, FloatField, OuterRef, Q, QuerySet
+from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext_lazy as _
 
 from programs.caching import catalogue_store, per_catalogue_version, read_into
@@ -136,7 +137,7 @@ class ProviderFilters:
 class _PageRows:
     """The Provider rows of one result page, read by primary key in one query when a hit's
     `provider` is first asked for: a page whose rows all come from rendered fragments
-    (`{% fragment "provider-head" hit.provider_id %}`) costs no query for them."""
+    (`{% fragment "provider-hit" hit.provider_id %}`) costs no query for them."""
 
     def __init__(self, ids: list[int]):
         self.ids = ids
@@ -159,6 +160,11 @@ class ProviderHit:
         """None only when the provider was deleted since the search (the catalogue version
         then changed, so the next request searches anew)."""
         return self.rows.get(self.provider_id)
+
+    @property
+    def distance_text(self) -> str:
+        """The distance as the page shows it: one decimal, in the active language's format."""
+        return floatformat(self.distance_km, 1)
 
     @property
     def accessibility_labels(self) -> list[str]:

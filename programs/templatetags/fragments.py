@@ -52,6 +52,16 @@ def stable_url(viewname: str) -> str:
     return _reversed(viewname, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), get_language())
 
 
+@register.simple_tag(takes_context=True)
+def query_prefix(context, name: str) -> str:
+    """The request's query string without `name`, ready for "name=…": "?…&" or "?" (page links
+    kept in a fragment fill this in, see ``fill`` above)."""
+    rest = context["request"].GET.copy()
+    rest.pop(name, None)
+    encoded = rest.urlencode()
+    return f"?{encoded}&" if encoded else "?"
+
+
 @lru_cache(maxsize=256)
 def _reversed(viewname: str, urlconf: str, prefix: str, language: str | None) -> str:
     try:

@@ -17,7 +17,7 @@ from programs.caching import bump_catalogue_version
 from programs.models import Program
 from programs.templatetags.fragments import FILL_SLOT
 from providers.selectors import nearby_providers
-from tests.fixtures.catalogue import make_provider
+from tests.fixtures.catalogue import make_program, make_provider
 
 pytestmark = pytest.mark.django_db
 
@@ -138,6 +138,35 @@ def test_each_request_links_the_rows_with_its_own_place_and_age(client, catalogu
     assert "alter=40" not in fifty
     assert forty.replace("alter=40", "alter=50") == fifty
     assert 'href="/programme/hausarztprogramm-bw/"' in nothing
+
+
+def test_the_page_links_carry_each_requests_own_query(client, catalogue):
+    """The page links are kept once per page number and count; each request's query (escaped,
+    without its own page number) is filled in."""
+    import re
+
+    for i in range(25):
+        make_program(f"extra-{i:02d}", f"Zusatzprogramm {i:02d}", funds=[catalogue.bw])
+
+    def links(params) -> list[str]:
+        html = client.get(LIST, params).content.decode()
+        nav = html[html.index('<nav class="app-pagination"') :]
+        return re.findall(r'(?:href|hx-get)="([^"]*)"', nav[: nav.index("</nav>")])
+
+    with override_settings(CATALOGUE_PAGE_CACHE=False):
+        first = links({"q": "Zusatzprogramm"})
+        typed = links({"q": 'Zusatz"<programm>', "seite": "1", "online": ""})
+        other = links({"seite": "1", "q": "Zusatzprogramm", "alle": "on"})
+        second = links({"q": "Zusatzprogramm", "seite": "2"})
+    assert first == ["?q=Zusatzprogramm&amp;seite=2"] * 4  # page 2 by number and the next page
+    assert typed == ["?q=Zusatz%22%3Cprogramm%3E&amp;online=&amp;seite=2"] * 4
+    assert other == ["?q=Zusatzprogramm&amp;alle=on&amp;seite=2"] * 4
+    assert second == ["?q=Zusatzprogramm&amp;seite=1"] * 4  # the previous page, and page 1 by number
+    with override_settings(CATALOGUE_PAGE_CACHE=False):
+        assert (
+            links({"q": "Zusatzprogramm", "typ": ["besondere"], "x": "<&>"})
+            == ["?q=Zusatzprogramm&amp;typ=besondere&amp;x=%3C%26%3E&amp;seite=2"] * 4
+        )
 
 
 def test_the_navigation_marks_the_current_page_in_each_view(client, catalogue):

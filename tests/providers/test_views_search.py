@@ -146,3 +146,36 @@ def test_search_by_name_and_chosen_radius(client, catalogue):
     assert "Kardiologie Offenburg" not in names(narrow)
     empty = client.get(SEARCH, {**params, "name": "Gibt es nicht", "umkreis": "5"})
     assert "Im Umkreis von 5 km haben wir keine Teilnehmenden gefunden." in text_of(empty)
+
+
+def test_each_search_shows_its_own_distances_and_page_links(client, catalogue):
+    """A hit is kept once per provider; its distance (in the page's language) and the page
+    links (the request's own query) are filled in per request."""
+    from django.test import override_settings
+
+    contract = catalogue.hzv.contracts.get()
+    for i in range(15):
+        make_provider(f"Praxis {i:02d}", 48.28 + i / 1000, 8.09, contracts=[contract])
+
+    def distances(response) -> dict[str, str]:
+        text = text_of(response)
+        after = {name: text[text.index(f" {name} ") :] for name in names(response)}
+        return {name: re.search(r"(\S+) km (?:entfernt|away)", rest).group(1) for name, rest in after.items()}
+
+    with override_settings(CATALOGUE_PAGE_CACHE=False):
+        haslach = client.get(SEARCH, {"programm": "hausarztprogramm-bw", "plz": "77716"})
+        offenburg = client.get(SEARCH, {"programm": "hausarztprogramm-bw", "plz": "77652", "umkreis": "50"})
+        english = client.get(SEARCH, {"programm": "hausarztprogramm-bw", "plz": "77716"}, HTTP_ACCEPT_LANGUAGE="en")
+        second = client.get(SEARCH, {"seite": "2", "programm": "hausarztprogramm-bw", "plz": "77716"})
+    near, far = distances(haslach), distances(offenburg)
+    assert near["Praxis Dr. Nah"] == "0,1"
+    assert distances(english)["Praxis Dr. Nah"] == "0.1"
+    shared = set(near) & set(far)
+    assert shared
+    for name in shared:
+        assert near[name] != far[name] and "," in far[name]
+        hit = next(h for h in offenburg.context["results"].hits if h.provider.name == name)
+        assert far[name] == f"{hit.distance_km:.1f}".replace(".", ",")
+    assert 'href="?programm=hausarztprogramm-bw&amp;plz=77716&amp;seite=2"' in haslach.content.decode()
+    assert 'href="?programm=hausarztprogramm-bw&amp;plz=77652&amp;umkreis=50&amp;seite=2"' in offenburg.content.decode()
+    assert 'href="?programm=hausarztprogramm-bw&amp;plz=77716&amp;seite=1"' in second.content.decode()
