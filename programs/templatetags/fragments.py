@@ -15,25 +15,30 @@ values alone. Never put per-visitor values in a fragment (the CSRF token, the CS
 user, the query string); and a fragment must not set variables used after it
 (``{% url … as x %}`` inside stays inside).
 
-One per-visitor value may be filled in after the memo, with ``fill``:
+Per-visitor values may be filled in after the memo, with ``fill`` (last):
 
     {% fragment "result" row.program.pk fill query=row.query %}
       <a href="{{ row.base_url }}{% if query %}?{{ query }}{% endif %}">…</a>
     {% endfragment %}
 
-The body is rendered with a slot (a marker of letters and digits) in place of ``query`` and
-kept once for an empty and once for a non-empty value; each request replaces the slot with its
-value, escaped as ``{{ query }}`` escapes it. So the value must only be printed as it is (no
-filters), and what a visitor typed never enters the memo.
+The body is rendered with a slot (a marker of letters and digits) in place of each fill value
+and kept once per combination of empty and non-empty values; each request puts its values into
+the slots, escaped as ``{{ query }}`` escapes them, in one pass (a value is never searched for
+slots itself). So a fill value must only be printed as it is — filters belong in the ``fill``
+argument (``fill next=request.get_full_path|urlencode``) — and what a visitor typed or what
+identifies them never enters the memo.
 
 Issue 11: the footer, the navigation and the result rows were re-rendered on every request
 although they change only with the catalogue.
 """
 
+import re
 from functools import lru_cache
 
 from django import template
 from django.conf import settings
+from django.template.base import FilterExpression
+from django.template.loader_tags import BlockNode
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
@@ -70,29 +75,43 @@ def _reversed(viewname: str, urlconf: str, prefix: str, language: str | None) ->
         return ""
 
 
-#: Stands in for a fragment's fill value while the body is rendered for the memo.
+#: Marks the slots of fill values while the body is rendered for the memo (slot i is
+#: FILL_SLOT + i + "x").
 FILL_SLOT = "vlfillslot40d2a7"
+_SLOTS = re.compile(FILL_SLOT + r"(\d+)x")
 
 
 class FragmentNode(template.Node):
-    def __init__(self, nodelist, name: str, vary: list, fill: tuple[str, template.base.FilterExpression] | None):
-        self.nodelist, self.name, self.vary, self.fill = nodelist, name, vary, fill
+    child_nodelists = ()  # blocks inside are not found (nor allowed, see do_fragment)
+
+    def __init__(self, nodelist, name: str, vary: list, fills: list[tuple[str, FilterExpression]]):
+        self.nodelist, self.name, self.vary, self.fills = nodelist, name, vary, fills
 
     def render(self, context) -> str:
         key = tuple(value.resolve(context) for value in self.vary)
-        if self.fill is None:
+        if not self.fills:
             return memoised_fragment(self.name, key, lambda: self.nodelist.render(context))
-        name, expression = self.fill
-        value = expression.resolve(context)
+        values = [expression.resolve(context) for _, expression in self.fills]
+        shown = tuple(value is not None and value != "" for value in values)
 
-        def render(slot: str) -> str:
-            with context.push({name: slot}):
+        def render() -> str:
+            slots = {
+                name: f"{FILL_SLOT}{i}x" if on else ""
+                for i, ((name, _), on) in enumerate(zip(self.fills, shown, strict=True))
+            }
+            with context.push(slots):
                 return self.nodelist.render(context)
 
-        if value is None or value == "":
-            return memoised_fragment(self.name, (*key, False), lambda: render(""))
-        markup = memoised_fragment(self.name, (*key, True), lambda: render(FILL_SLOT))
-        return mark_safe(markup.replace(FILL_SLOT, conditional_escape(value)))
+        markup = memoised_fragment(self.name, (*key, shown), render)
+        if not any(shown):
+            return markup
+        escaped = [conditional_escape(value) if on else "" for value, on in zip(values, shown, strict=True)]
+        return mark_safe(_SLOTS.sub(lambda slot: _filled(slot, escaped), markup))
+
+
+def _filled(slot: re.Match, values: list[str]) -> str:
+    at = int(slot.group(1))
+    return values[at] if at < len(values) else slot.group(0)  # a look-alike in the catalogue's texts
 
 
 @register.tag("fragment")
@@ -100,13 +119,15 @@ def do_fragment(parser, token):
     bits = token.split_contents()
     if len(bits) < 2 or bits[1][0] not in "\"'" or bits[1][-1] != bits[1][0]:
         raise template.TemplateSyntaxError('{% fragment "name" value … %}: the name comes first, in quotes')
-    vary, fill = bits[2:], None
+    vary, fills = bits[2:], []
     if "fill" in vary:
         at = vary.index("fill")
-        if at != len(vary) - 2 or "=" not in vary[-1]:
-            raise template.TemplateSyntaxError('{% fragment "name" value … fill name=value %}: one fill, last')
-        fill_name, fill_value = vary[-1].split("=", 1)
-        fill, vary = (fill_name, parser.compile_filter(fill_value)), vary[:at]
+        pairs = [bit.split("=", 1) for bit in vary[at + 1 :]]
+        if not pairs or any(len(pair) != 2 or not pair[0].isidentifier() for pair in pairs):
+            raise template.TemplateSyntaxError('{% fragment "name" value … fill name=value … %}: fills come last')
+        fills, vary = [(name, parser.compile_filter(value)) for name, value in pairs], vary[:at]
     nodelist = parser.parse(("endfragment",))
     parser.delete_first_token()
-    return FragmentNode(nodelist, bits[1][1:-1], [parser.compile_filter(bit) for bit in vary], fill)
+    if nodelist.get_nodes_by_type(BlockNode):
+        raise template.TemplateSyntaxError("{% fragment %}: no {% block %} inside (it could not be overridden)")
+    return FragmentNode(nodelist, bits[1][1:-1], [parser.compile_filter(bit) for bit in vary], fills)

@@ -5,6 +5,7 @@ holding a per-visitor value."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.template import Context, Template, TemplateSyntaxError
@@ -95,10 +96,63 @@ def test_a_fill_value_is_filled_in_escaped_per_request_and_never_kept(query):
     assert escape(query) not in kept.replace(FILL_SLOT, "")  # a visitor may type the slot itself
 
 
+MULTI = Template(
+    '{% load fragments %}{% fragment "multi" fill a=a b=b|upper %}[{{ a }}|{{ b }}|{{ a }}]{% endfragment %}'
+)
+
+
+def test_several_fills_go_into_their_own_slots_in_one_pass():
+    """A value that looks like another slot stays as typed (never searched for slots), and
+    each combination of empty and non-empty values has its own markup."""
+
+    def multi(a, b):
+        return MULTI.render(Context({"a": a, "b": b}))
+
+    assert multi("x", "y") == "[x|Y|x]"
+    assert multi(f"{FILL_SLOT}1x", "<y>") == f"[{FILL_SLOT}1x|&lt;Y&gt;|{FILL_SLOT}1x]"
+    assert multi("", "y") == "[|Y|]"
+    assert multi("x", "") == "[x||x]"
+
+
+def test_a_block_inside_a_fragment_is_refused():
+    with pytest.raises(TemplateSyntaxError, match="no {% block %} inside"):
+        Template('{% load fragments %}{% fragment "x" %}{% block b %}{% endblock %}{% endfragment %}')
+
+
+def test_the_header_is_kept_without_anything_of_the_visitor(client, catalogue, django_user_model):
+    """The header (sign-in state, language form, navigation) is one fragment per sign-in state
+    and view; each visitor's name, CSRF token, page to return to and postal code are filled in
+    and never kept."""
+    from django.test import Client
+
+    from programs import caching
+
+    caching._fragments.clear()
+    seen = {}
+    for name in ("mia-schulz", "ben-o'hara"):
+        visitor = Client()
+        visitor.force_login(django_user_model.objects.create_user(username=name, password="Lotse-Test-2026"))  # noqa: S106
+        html = visitor.get(LIST, {"plz": "77716", "q": "Herz"}).content.decode()
+        header = html[html.index("<body") : html.index("</header>")]
+        assert f"Angemeldet als {escape(name)}" in header
+        token = visitor.cookies["csrftoken"].value and re.search(r'"X-CSRFToken": "([^"]+)"', header).group(1)
+        assert header.count(f'name="csrfmiddlewaretoken" value="{token}"') == 2  # language and sign-out forms
+        assert 'name="next" value="/programme/?plz=77716&amp;q=Herz"' in header
+        assert 'href="/programme/?plz=77716" aria-current="page">Programme</a>' in header
+        seen[name] = token
+    anonymous = Client().get(LIST, {"q": "<Herz>"}).content.decode()
+    login = reverse("login")
+    assert f'href="{login}?next=/programme/%3Fq%3D%253CHerz%253E"' in anonymous
+    kept = " ".join(str(markup) for markup in caching._fragments.values())
+    for name, token in seen.items():
+        assert escape(name) not in kept and token not in kept
+    assert "plz=77716" not in kept and "q=Herz" not in kept and "%3CHerz" not in kept
+
+
 def test_a_fill_comes_last_with_a_name():
-    with pytest.raises(TemplateSyntaxError, match="one fill, last"):
+    with pytest.raises(TemplateSyntaxError, match="fills come last"):
         Template('{% load fragments %}{% fragment "x" fill query %}x{% endfragment %}')
-    with pytest.raises(TemplateSyntaxError, match="one fill, last"):
+    with pytest.raises(TemplateSyntaxError, match="fills come last"):
         Template('{% load fragments %}{% fragment "x" fill q=a key %}x{% endfragment %}')
 
 
