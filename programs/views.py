@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from functools import cached_property, lru_cache
+from functools import cached_property, lru_cache, partial
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -246,25 +246,20 @@ def home(request: HttpRequest) -> HttpResponse:
             place = None
     if place is not None and place.settled and not form.errors:
         filters = CatalogueFilters(place=place, sort=Sort.NAME)
-        # the groups are shared by every request (memo): each gets its own copy to add rows to
-        groups = [dict(g) for g in catalogue_groups(filters, on=today, per_type=HOME_PER_TYPE)]
-        query = _person_query(place, None)
-        for group in groups:
-            group["rows"] = [
-                {
-                    "program": p,
-                    "url": _detail_url(p.slug, query),
-                    "summary": _shorten(p.display_summary, 35),
-                    **_german_fallbacks(p),
-                }
-                for p in group["programs"]
-            ]
-            group["more_url"] = f"{reverse('programs:list')}?{query}&typ={group['type']}"
+        # The groups are shared by every request (memo): each gets its own copies. They are
+        # rendered once per content (`{% fragment "home-groups" %}`, the place's query filled
+        # in), so their rows are built only then.
+        groups = [
+            {**g, "rows": partial(_home_rows, g["programs"])}
+            for g in catalogue_groups(filters, on=today, per_type=HOME_PER_TYPE)
+        ]
     context = {
         "form": form,
         "place": place if not form.errors else None,
         "list_url": f"{reverse('programs:list')}?{_person_query(place, None)}" if place is not None else "",
         "groups": groups,
+        "groups_key": tuple((g["type"], g["count"], tuple(p.pk for p in g["programs"])) for g in groups),
+        "place_query": _person_query(place, None) if place is not None else "",
         "program_total": sum(g["count"] for g in groups),
         "per_type": HOME_PER_TYPE,
         "greeting_person": person,
@@ -273,6 +268,18 @@ def home(request: HttpRequest) -> HttpResponse:
         "open_participations": account.open_participations if person is not None else (),
     }
     return render_page(request, "programs/home.html", context)
+
+
+def _home_rows(programs) -> list[dict]:
+    return [
+        {
+            "program": p,
+            "base_url": _detail_url(p.slug),
+            "summary": _shorten(p.display_summary, 35),
+            **_german_fallbacks(p),
+        }
+        for p in programs
+    ]
 
 
 # --- list -------------------------------------------------------------------------------------

@@ -632,3 +632,35 @@ def test_detail_in_english_says_when_a_description_exists_only_in_german(client,
     assert "available in German only" not in html and "Doctors and therapists" in html
     german = client.get(reverse("programs:detail", args=[program.slug])).content.decode()
     assert "Ärztinnen, Ärzte" in german and "nur auf Deutsch" not in german
+
+
+def test_home_groups_are_kept_once_and_link_with_each_places_own_postal_code(client, catalogue):
+    """Haslach and Hausach see the same programs: the groups are rendered once, and each page
+    links to the program pages with its own postal code."""
+    from django.test import override_settings
+
+    from programs import caching
+
+    caching._fragments.clear()
+    with override_settings(CATALOGUE_PAGE_CACHE=False):
+        haslach = client.get(HOME, {"plz": "77716"})
+        hausach = client.get(HOME, {"plz": "77756"})
+    assert haslach.context["groups_key"] == hausach.context["groups_key"]  # one fragment for both
+    for response, code, other in ((haslach, "77716", "77756"), (hausach, "77756", "77716")):
+        html = response.content.decode()
+        section = html[html.index('id="result-title"') :]
+        assert f'href="/programme/hausarztprogramm-bw/?plz={code}"' in section
+        assert f'href="/programme/gesundes-kinzigtal/?plz={code}"' in section
+        assert other not in section
+    kept = " ".join(str(markup) for markup in caching._fragments.values())
+    assert "plz=77716" not in kept and "plz=77756" not in kept
+
+
+def test_home_links_a_full_group_to_the_list_of_its_type(client, catalogue):
+    for i in range(6):
+        make_program(f"weitere-{i}", f"Weiteres Programm {i}", funds=[catalogue.bw])
+    response = client.get(HOME, {"plz": "77716"})
+    besondere = next(g for g in response.context["groups"] if g["type"] == "bv")
+    assert besondere["count"] > 5
+    more = f"Alle {besondere['count']} Programme der Art „Besondere Versorgung“ ansehen"
+    assert f'<a href="/programme/?plz=77716&amp;typ=bv">{more}</a>' in response.content.decode()
