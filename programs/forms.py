@@ -140,6 +140,8 @@ def memoised_text_field_class(base: type[BoundField]) -> type[BoundField]:
     class MemoisedTextField(base):
         def as_field_group(self) -> SafeString:
             value = self.value()
+            if value is None:  # an unbound field renders as an empty one
+                value = ""
             if self.errors or not isinstance(value, str):  # the message is the visitor's
                 return super().as_field_group()
             key = (type(self.form).__qualname__, self.html_name, self.auto_id, bool(value))

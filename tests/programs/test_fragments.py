@@ -342,6 +342,26 @@ def test_filter_fields_are_memoised_per_value_and_equal_a_fresh_render(catalogue
     assert wrong == fresh and "kern-error" in wrong
 
 
+def test_unbound_text_fields_come_from_the_memo_and_equal_a_fresh_render(catalogue):
+    """A page without a search (the first visit) shows its forms unbound: their text fields
+    are kept too, and equal Django's own render."""
+    from config.forms import KernBoundField
+    from programs import caching
+    from programs.forms import CatalogueForm, PersonForm, PlaceForm
+    from providers.forms import ProviderSearchForm
+
+    caching._fragments.clear()
+    for form in (CatalogueForm(), PlaceForm(), PersonForm(), ProviderSearchForm()):
+        for name in form.memoised_text_fields:
+            fresh = str(KernBoundField.as_field_group(form[name]))
+            assert str(form[name].as_field_group()) == fresh
+            assert str(type(form)()[name].as_field_group()) == fresh  # from the memo
+    kept = [key for key in caching._fragments if key[0] == "text-field"]
+    assert len(kept) == sum(
+        len(type(f).memoised_text_fields) for f in (CatalogueForm(), PlaceForm(), PersonForm(), ProviderSearchForm())
+    )
+
+
 @pytest.mark.parametrize(
     "value", ["", "77716", "Herz", "  Diabetes ", "<b>\"&'", "vlvalueslot", "Müller-Lüdenscheidt", "40", "abc"]
 )

@@ -664,3 +664,23 @@ def test_home_links_a_full_group_to_the_list_of_its_type(client, catalogue):
     assert besondere["count"] > 5
     more = f"Alle {besondere['count']} Programme der Art „Besondere Versorgung“ ansehen"
     assert f'<a href="/programme/?plz=77716&amp;typ=bv">{more}</a>' in response.content.decode()
+
+
+def test_detail_shows_each_places_own_distances(client, catalogue):
+    """A nearby provider is kept once; each request fills in its own distance."""
+    from django.test import override_settings
+
+    def distances(response) -> dict[str, str]:
+        text = text_of(response)
+        shown = {}
+        for hit in response.context["nearby"].hits:
+            rest = text[text.index(hit.provider.name) :]
+            shown[hit.provider.name] = re.search(r"(\S+) km (?:entfernt|away)", rest).group(1)
+            assert shown[hit.provider.name] == f"{hit.distance_km:.1f}".replace(".", ",")
+        return shown
+
+    with override_settings(CATALOGUE_PAGE_CACHE=False):
+        haslach = distances(detail(client, "hausarztprogramm-bw", plz="77716"))
+        offenburg = distances(detail(client, "hausarztprogramm-bw", plz="77652"))
+    assert haslach["Praxis Dr. Nah"] == "0,1"
+    assert haslach["Praxis Dr. Nah"] != offenburg["Praxis Dr. Nah"]
