@@ -181,6 +181,11 @@ class ResultRow:
         fallbacks = _german_fallbacks(program)
         self.title_de, self.summary_de = fallbacks["title_de"], fallbacks["summary_de"]
 
+    @property
+    def fragment_key(self) -> tuple:
+        """What the row shows follows from the program, the day and the eligibility shown."""
+        return (self.program.pk, self.day, self.eligibility.fragment_key if self.eligibility is not None else None)
+
     @cached_property
     def summary(self) -> str:
         return _shorten(self.program.display_summary, 40)
