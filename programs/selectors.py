@@ -640,8 +640,7 @@ def _entries_at(place: _PlaceRules | None, fund_ids: tuple[int, ...], *, on: dat
     everywhere = _open_everywhere(fund_ids, on=on)
     if not found:
         return everywhere
-    english = (get_language() or "de").startswith("en")
-    return tuple(sorted((*everywhere, *found), key=(lambda e: e.sort_en) if english else (lambda e: e.sort_de)))
+    return tuple(sorted((*everywhere, *found), key=_title_order()))
 
 
 def _with_contract(entries, fund_ids: tuple[int, ...], *, on: date) -> tuple[_Entry, ...]:
@@ -705,8 +704,13 @@ def _regional_candidates_at(place: _PlaceRules) -> list[_Entry] | None:
 @per_catalogue_version
 def _catalogue_index_by_title() -> tuple[_Entry, ...]:
     """`_catalogue_index` ordered by title in the active language (the memo key holds it)."""
+    return tuple(sorted(_catalogue_index(), key=_title_order()))
+
+
+def _title_order():
+    """The sort key of entries by title in the active language."""
     english = (get_language() or "de").startswith("en")
-    return tuple(sorted(_catalogue_index(), key=(lambda e: e.sort_en) if english else (lambda e: e.sort_de)))
+    return (lambda e: e.sort_en) if english else (lambda e: e.sort_de)
 
 
 def catalogue_ids(filters: CatalogueFilters, *, on: date) -> list[int]:

@@ -178,8 +178,18 @@ class ResultRow:
     def __init__(self, program, labels: dict, detail_query: str, eligibility, *, on: dt.date):
         self.program, self.labels, self.eligibility, self.day = program, labels, eligibility, on
         self.base_url, self.query = _detail_url(program.slug), detail_query
-        fallbacks = _german_fallbacks(program)
-        self.title_de, self.summary_de = fallbacks["title_de"], fallbacks["summary_de"]
+
+    @cached_property
+    def _fallbacks(self) -> dict[str, bool]:
+        return _german_fallbacks(self.program)
+
+    @property
+    def title_de(self) -> bool:
+        return self._fallbacks["title_de"]
+
+    @property
+    def summary_de(self) -> bool:
+        return self._fallbacks["summary_de"]
 
     @property
     def fragment_key(self) -> tuple:
@@ -258,13 +268,14 @@ def home(request: HttpRequest) -> HttpResponse:
             {**g, "rows": partial(_home_rows, g["programs"])}
             for g in catalogue_groups(filters, on=today, per_type=HOME_PER_TYPE)
         ]
+    place_query = _person_query(place, None) if place is not None else ""
     context = {
         "form": form,
         "place": place if not form.errors else None,
-        "list_url": f"{reverse('programs:list')}?{_person_query(place, None)}" if place is not None else "",
+        "list_url": f"{reverse('programs:list')}?{place_query}" if place is not None else "",
         "groups": groups,
         "groups_key": tuple((g["type"], g["count"], tuple(p.pk for p in g["programs"])) for g in groups),
-        "place_query": _person_query(place, None) if place is not None else "",
+        "place_query": place_query,
         "program_total": sum(g["count"] for g in groups),
         "per_type": HOME_PER_TYPE,
         "greeting_person": person,
